@@ -1,0 +1,221 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// authorize runs PostHog's permission pipeline for the call, in PostHog's order:
+// authentication (401), API key scope (403), organization lookup (404), key's organization
+// scoping (403), membership (403), the organization's key policy (403), admin writes (403).
+// A method the path does not serve (g without c.route) is checked up to membership, then 405.
+func (c *call) authorize(g *pathGroup) error {
+	if err := c.authenticate(); err != nil {
+		return err
+	}
+	rt := c.route
+	perm := permMember
+	if rt != nil {
+		perm = rt.Perm
+		if err := c.checkScope(rt.Scope); err != nil {
+			return err
+		}
+	} else if strings.HasPrefix(g.path, "/api/organizations/{id}") {
+		perm = permOrgDetail
+	} else if g.path == "/api/organizations/" {
+		perm = permUser
+	}
+	if c.key != nil && len(c.key.ScopedTeams) > 0 {
+		return store.Forbidden("API keys with scoped projects are only supported on project-based endpoints.")
+	}
+	switch perm {
+	case permUser:
+		return nil
+	case permOrgDetail:
+		return c.resolveOrgDetail()
+	}
+	return c.resolveNestedOrg(perm)
+}
+
+// authenticate finds the user: a personal API key (Authorization: Bearer, then the body's
+// personal_api_key, then the query's), else the session cookie.
+func (c *call) authenticate() error {
+	value, where := c.findAPIKey()
+	if where != "" {
+		k := c.tx.APIKeyByValue(value)
+		if k == nil {
+			return errInvalidKey(where)
+		}
+		u := c.tx.User(k.UserID)
+		if u == nil || !u.IsActive {
+			return errInvalidKey(where)
+		}
+		c.user, c.key = u, k
+		return nil
+	}
+	if ck, err := c.r.Cookie("sessionid"); err == nil && ck.Value != "" {
+		if u := c.tx.UserBySession(ck.Value); u != nil {
+			c.user = u
+			return nil
+		}
+	}
+	return errNotAuthenticated
+}
+
+// findAPIKey returns the personal API key the request carries and where it was found.
+func (c *call) findAPIKey() (value, where string) {
+	if h := c.r.Header.Get("Authorization"); h != "" {
+		if v, ok := strings.CutPrefix(h, "Bearer "); ok {
+			v = strings.TrimSpace(v)
+			// pha_ tokens are OAuth access tokens, left to another authenticator.
+			if v != "" && !strings.HasPrefix(v, "pha_") {
+				return v, "Authorization header"
+			}
+		}
+	}
+	if c.body != nil {
+		if v := c.body.json.Get("personal_api_key"); v.Type == 3 /* gjson.String */ && v.Str != "" {
+			return v.Str, "body"
+		}
+	}
+	if v := c.r.URL.Query().Get("personal_api_key"); v != "" {
+		return v, "query string"
+	}
+	return "", ""
+}
+
+// checkScope is APIScopePermission: write implies read, "*" allows all, a key with no
+// scopes (legacy) allows all; an operation with no scope refuses keys.
+func (c *call) checkScope(scope string) error {
+	if c.key == nil {
+		return nil // sessions are not scope-checked
+	}
+	if scope == "" {
+		return errNoPAKAccess
+	}
+	if keyAllows(c.key.Scopes, scope) {
+		return nil
+	}
+	return store.Forbidden(fmt.Sprintf("API key missing required scope '%s'", scope))
+}
+
+// keyAllows reports whether a key's scopes grant scope.
+func keyAllows(scopes []string, scope string) bool {
+	if len(scopes) == 0 {
+		return true
+	}
+	obj, action, _ := strings.Cut(scope, ":")
+	for _, s := range scopes {
+		if s == "*" || s == scope {
+			return true
+		}
+		if action == "read" && s == obj+":write" {
+			return true
+		}
+	}
+	return false
+}
+
+// keyReaches reports whether the call's key may touch the organization.
+func (c *call) keyReaches(orgID string) bool {
+	if c.key == nil || len(c.key.ScopedOrganizations) == 0 {
+		return true
+	}
+	for _, id := range c.key.ScopedOrganizations {
+		if strings.EqualFold(id, orgID) {
+			return true
+		}
+	}
+	return false
+}
+
+func errKeyOrg(orgID string) error {
+	return store.Forbidden(fmt.Sprintf("API key does not have access to the requested organization: ID %s.", orgID))
+}
+
+// resolveNestedOrg resolves {organization_id} for nested routes.
+func (c *call) resolveNestedOrg(perm perm) error {
+	org := c.tx.ResolveOrg(c.user, c.vars["organization_id"])
+	if org == nil {
+		return store.NotFound(store.MsgOrgNotFound)
+	}
+	if !c.keyReaches(org.ID) {
+		return errKeyOrg(org.ID)
+	}
+	m := c.tx.Membership(org.ID, c.user.ID)
+	if m == nil {
+		return store.Forbidden(store.MsgNoPermission)
+	}
+	c.org, c.member = org, m
+	if err := c.checkKeyPolicy(); err != nil {
+		return err
+	}
+	if c.route == nil {
+		return nil
+	}
+	if perm == permAdmin || (perm == permAdminWrite && !isSafe(c.r.Method)) {
+		if m.Level < store.LevelAdmin {
+			return store.Forbidden(store.MsgAccessInsufficient)
+		}
+	}
+	return nil
+}
+
+// resolveOrgDetail resolves {id} for /api/organizations/{id}/...: organizations the caller
+// does not belong to do not exist for them.
+func (c *call) resolveOrgDetail() error {
+	id := c.vars["id"]
+	org := c.tx.ResolveOrg(c.user, id)
+	if org == nil && id == "@current" {
+		return store.NotFound("Current organization not found.")
+	}
+	if org == nil {
+		return store.ErrNotFound()
+	}
+	if !c.keyReaches(org.ID) {
+		return errKeyOrg(org.ID)
+	}
+	m := c.tx.Membership(org.ID, c.user.ID)
+	if m == nil {
+		return store.ErrNotFound()
+	}
+	c.org, c.member = org, m
+	return c.checkKeyPolicy()
+}
+
+// checkKeyPolicy applies members_can_use_personal_api_keys (with the security feature).
+func (c *call) checkKeyPolicy() error {
+	if c.key == nil || c.org.MembersCanUsePersonalAPIKeys || c.member.Level >= store.LevelAdmin {
+		return nil
+	}
+	if _, ok := c.org.Feature("organization_security_settings"); !ok {
+		return nil
+	}
+	return store.Forbidden(fmt.Sprintf("Organization '%s' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.", c.org.Name))
+}
+
+// requireAdmin is the check for operations that need admin or above, with PostHog's message.
+func (c *call) requireAdmin() error {
+	if c.member.Level < store.LevelAdmin {
+		return store.Forbidden(store.MsgAccessInsufficient)
+	}
+	return nil
+}
+
+// touchKey bumps the key's last_used_at (at most hourly) outside the request's transaction.
+func (s *Server) touchKey(k *store.PersonalAPIKey) {
+	now := s.now()
+	var stale bool
+	_ = s.store.Read(func(tx *store.Tx) error {
+		stale = k.LastUsedAt == nil || now.Sub(*k.LastUsedAt).Hours() >= 1
+		return nil
+	})
+	if stale {
+		_ = s.store.Write(func(tx *store.Tx) error { tx.TouchAPIKey(k); return nil })
+	}
+}
+
+var _ = http.MethodGet

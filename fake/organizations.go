@@ -1,0 +1,155 @@
+package fake
+
+import (
+	"strconv"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// organizationJSON is PostHog's Organization.
+type organizationJSON struct {
+	ID                           string            `json:"id"`
+	Name                         string            `json:"name"`
+	Slug                         string            `json:"slug"`
+	LogoMediaID                  *string           `json:"logo_media_id"`
+	CreatedAt                    string            `json:"created_at"`
+	UpdatedAt                    string            `json:"updated_at"`
+	MembershipLevel              *int              `json:"membership_level"`
+	PluginsAccessLevel           int               `json:"plugins_access_level"`
+	Teams                        []teamBasicJSON   `json:"teams"`
+	Projects                     []projectRefJSON  `json:"projects"`
+	AvailableProductFeatures     []store.Feature   `json:"available_product_features"`
+	IsMemberJoinEmailEnabled     bool              `json:"is_member_join_email_enabled"`
+	Metadata                     map[string]string `json:"metadata"`
+	CustomerID                   *string           `json:"customer_id"`
+	Enforce2FA                   *bool             `json:"enforce_2fa"`
+	MembersCanInvite             *bool             `json:"members_can_invite"`
+	MembersCanCreateProjects     *bool             `json:"members_can_create_projects"`
+	MembersCanUsePersonalAPIKeys bool              `json:"members_can_use_personal_api_keys"`
+	AllowPubliclySharedResources bool              `json:"allow_publicly_shared_resources"`
+	MemberCount                  int               `json:"member_count"`
+	IsAIDataProcessingApproved   *bool             `json:"is_ai_data_processing_approved"`
+	DefaultExperimentStatsMethod *string           `json:"default_experiment_stats_method"`
+	DefaultAnonymizeIPs          bool              `json:"default_anonymize_ips"`
+	DefaultRoleID                *string           `json:"default_role_id"`
+	IsActive                     *bool             `json:"is_active"`
+	IsNotActiveReason            *string           `json:"is_not_active_reason"`
+	IsPendingDeletion            *bool             `json:"is_pending_deletion"`
+}
+
+// projectRefJSON is an entry of Organization.projects.
+type projectRefJSON struct {
+	ID             int    `json:"id"`
+	OrganizationID string `json:"organization_id"`
+	Name           string `json:"name"`
+}
+
+// organizationView renders an organization as the user sees it.
+func organizationView(tx *store.Tx, o *store.Organization, user *store.User) organizationJSON {
+	out := organizationJSON{
+		ID: o.ID, Name: o.Name, Slug: o.Slug, LogoMediaID: o.LogoMediaID, CreatedAt: isoTime(o.CreatedAt), UpdatedAt: isoTime(o.UpdatedAt),
+		PluginsAccessLevel: o.PluginsAccessLevel, Teams: []teamBasicJSON{}, Projects: []projectRefJSON{},
+		AvailableProductFeatures: append([]store.Feature{}, o.Features...), IsMemberJoinEmailEnabled: o.IsMemberJoinEmailEnabled,
+		Metadata: map[string]string{"instance_tag": o.InstanceTag}, CustomerID: o.CustomerID, Enforce2FA: o.Enforce2FA,
+		MembersCanInvite: o.MembersCanInvite, MembersCanCreateProjects: o.MembersCanCreateProjects,
+		MembersCanUsePersonalAPIKeys: o.MembersCanUsePersonalAPIKeys, AllowPubliclySharedResources: o.AllowPubliclySharedResources,
+		MemberCount: tx.MemberCount(o.ID), IsAIDataProcessingApproved: o.IsAIDataProcessingApproved,
+		DefaultExperimentStatsMethod: o.DefaultExperimentStatsMethod, DefaultAnonymizeIPs: o.DefaultAnonymizeIPs,
+		DefaultRoleID: o.DefaultRoleID,
+	}
+	active, pending := true, false
+	out.IsActive, out.IsPendingDeletion = &active, &pending
+	if m := tx.Membership(o.ID, user.ID); m != nil {
+		lvl := m.Level
+		out.MembershipLevel = &lvl
+	}
+	for _, p := range tx.Projects(o.ID, "") {
+		out.Teams = append(out.Teams, teamBasic(p))
+		out.Projects = append(out.Projects, projectRefJSON{ID: p.ID, OrganizationID: o.ID, Name: p.Name})
+	}
+	return out
+}
+
+func (s *Server) listOrganizations(c *call) (any, error) {
+	var orgs []*store.Organization
+	for _, o := range c.tx.OrgsOfUser(c.user.ID) {
+		if c.keyReaches(o.ID) {
+			orgs = append(orgs, o)
+		}
+	}
+	if len(orgs) == 0 {
+		return nil, store.NotFound("You need to belong to an organization.")
+	}
+	return paginate(c, orgs, func(o *store.Organization) any { return organizationView(c.tx, o, c.user) }), nil
+}
+
+func (s *Server) createOrganization(c *call) (any, error) {
+	vals, err := c.validate(store.OrganizationFields)
+	if err != nil {
+		return nil, err
+	}
+	o, err := c.tx.CreateOrganization(c.user, vals, store.NewOrganization{})
+	if err != nil {
+		return nil, err
+	}
+	return organizationView(c.tx, o, c.user), nil
+}
+
+func (s *Server) getOrganization(c *call) (any, error) {
+	return organizationView(c.tx, c.org, c.user), nil
+}
+
+func (s *Server) updateOrganization(c *call) (any, error) {
+	if err := c.requireAdmin(); err != nil {
+		return nil, err
+	}
+	vals, err := c.validate(store.OrganizationFields)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.tx.UpdateOrganization(c.org, c.user, vals); err != nil {
+		return nil, err
+	}
+	return organizationView(c.tx, c.org, c.user), nil
+}
+
+func (s *Server) deleteOrganization(c *call) (any, error) {
+	switch {
+	case c.member.Level < store.LevelAdmin:
+		return nil, store.Forbidden(store.MsgNoAdminAccess)
+	case c.member.Level < store.LevelOwner:
+		return nil, store.Forbidden(store.MsgAccessInsufficient)
+	}
+	c.tx.DeleteOrganization(c.org)
+	return nil, nil
+}
+
+// organizationEnvironmentsRollback takes {"<source env id>": <target env id>, ...}.
+func (s *Server) organizationEnvironmentsRollback(c *call) (any, error) {
+	if c.member.Level < store.LevelAdmin {
+		return nil, store.Forbidden(store.MsgNoAdminAccess)
+	}
+	obj, err := c.object()
+	if err != nil {
+		return nil, err
+	}
+	mapping := map[int]int{}
+	var bad error
+	obj.ForEach(func(k, v gjsonResult) bool {
+		src, err1 := strconv.Atoi(k.String())
+		dst, ok := intValue(v)
+		if err1 != nil || !ok {
+			bad = store.Invalid("Environment IDs must be integers.")
+			return false
+		}
+		mapping[src] = dst
+		return true
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	if err := c.tx.RequestEnvironmentsRollback(c.org, mapping); err != nil {
+		return nil, err
+	}
+	return map[string]any{"success": true, "message": "Migration started"}, nil
+}

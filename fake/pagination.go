@@ -1,0 +1,114 @@
+package fake
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// page is DRF's LimitOffsetPagination body.
+type page struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  []any   `json:"results"`
+}
+
+// DefaultPageSize is PostHog's PAGE_SIZE (there is no maximum).
+const DefaultPageSize = 100
+
+// limitOffset reads ?limit and ?offset: an invalid or non-positive limit falls back to the
+// default, an invalid offset to 0.
+func (c *call) limitOffset(defaultLimit int) (limit, offset int) {
+	q := c.r.URL.Query()
+	limit = defaultLimit
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		limit = n
+	}
+	if n, err := strconv.Atoi(q.Get("offset")); err == nil && n > 0 {
+		offset = n
+	}
+	return limit, offset
+}
+
+// paginate answers a list with limit/offset pagination; render turns one record into its
+// JSON shape and is only called for the records on the page.
+func paginate[T any](c *call, items []T, render func(T) any) page {
+	limit, offset := c.limitOffset(DefaultPageSize)
+	return paginateWith(c, items, render, limit, offset)
+}
+
+func paginateWith[T any](c *call, items []T, render func(T) any, limit, offset int) page {
+	n := len(items)
+	p := page{Count: n, Results: []any{}}
+	if offset < n {
+		end := offset + limit
+		if end > n {
+			end = n
+		}
+		p.Results = make([]any, 0, end-offset)
+		for _, it := range items[offset:end] {
+			p.Results = append(p.Results, render(it))
+		}
+	}
+	if offset+limit < n {
+		p.Next = c.pageURL(map[string]int{"limit": limit, "offset": offset + limit})
+	}
+	if offset > 0 {
+		if offset-limit <= 0 {
+			p.Previous = c.pageURL(map[string]int{"limit": limit, "offset": -1})
+		} else {
+			p.Previous = c.pageURL(map[string]int{"limit": limit, "offset": offset - limit})
+		}
+	}
+	return p
+}
+
+// pageURL is the absolute request URL with the given query parameters replaced (a negative
+// value removes the parameter) and every other parameter kept.
+func (c *call) pageURL(set map[string]int) *string {
+	q := c.r.URL.Query()
+	for k, v := range set {
+		if v < 0 {
+			q.Del(k)
+		} else {
+			q.Set(k, strconv.Itoa(v))
+		}
+	}
+	u := url.URL{Path: c.r.URL.Path, RawQuery: q.Encode()}
+	s := siteURL(c.r) + u.String()
+	return &s
+}
+
+// activityPage is the page/limit body of PostHog's activity endpoints:
+// {"results","next","previous","total_count"}.
+type activityPage struct {
+	Results    []any   `json:"results"`
+	Next       *string `json:"next"`
+	Previous   *string `json:"previous"`
+	TotalCount int     `json:"total_count"`
+}
+
+// paginateActivity answers an activity listing with ?limit (default 10) and ?page (from 1).
+func paginateActivity[T any](c *call, items []T, render func(T) any) activityPage {
+	q := c.r.URL.Query()
+	limit := 10
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		limit = n
+	}
+	pg := 1
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 {
+		pg = n
+	}
+	out := activityPage{Results: []any{}, TotalCount: len(items)}
+	start := (pg - 1) * limit
+	for i := start; i < len(items) && i < start+limit; i++ {
+		out.Results = append(out.Results, render(items[i]))
+	}
+	if start+limit < len(items) {
+		out.Next = c.pageURL(map[string]int{"page": pg + 1, "limit": limit})
+	}
+	if pg > 1 {
+		out.Previous = c.pageURL(map[string]int{"page": pg - 1, "limit": limit})
+	}
+	return out
+}

@@ -1,0 +1,237 @@
+package fake
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// projectView renders PostHog's ProjectBackwardCompat (the full project shape) for the
+// calling member.
+func projectView(c *call, p *store.Project) map[string]any {
+	out := make(map[string]any, len(p.Settings)+24)
+	for k, v := range p.Settings {
+		out[k] = v
+	}
+	intents := make([]map[string]any, 0, len(p.ProductIntents))
+	for _, pi := range p.ProductIntents {
+		intents = append(intents, map[string]any{"product_type": pi.ProductType, "created_at": isoTime(pi.CreatedAt),
+			"onboarding_completed_at": isoTimePtr(pi.OnboardingCompletedAt), "updated_at": isoTime(pi.UpdatedAt)})
+	}
+	level := c.member.Level
+	out["id"] = p.ID
+	out["project_id"] = p.ID
+	out["uuid"] = p.UUID
+	out["organization"] = p.OrgID
+	out["name"] = p.Name
+	out["api_token"] = p.APIToken
+	out["secret_api_token"] = p.SecretAPIToken
+	out["secret_api_token_backup"] = p.SecretAPITokenBackup
+	out["created_at"] = isoTime(p.CreatedAt)
+	out["updated_at"] = isoTime(p.UpdatedAt)
+	out["is_demo"] = p.IsDemo
+	out["ingested_event"] = p.IngestedEvent
+	out["is_pending_deletion"] = p.IsPendingDeletion
+	out["effective_membership_level"] = level
+	out["user_access_level"] = map[int]string{store.LevelMember: "member", store.LevelAdmin: "admin", store.LevelOwner: "admin"}[level]
+	out["has_group_types"] = false
+	out["group_types"] = []any{}
+	out["live_events_token"] = nil
+	out["default_modifiers"] = map[string]any{}
+	out["person_on_events_querying_enabled"] = true
+	out["product_intents"] = intents
+	out["available_setup_task_ids"] = []string{}
+	out["managed_viewsets"] = map[string]any{}
+	return out
+}
+
+// targetProject resolves {id} (an integer or @current) in the call's organization.
+func (c *call) targetProject() (*store.Project, error) {
+	id := c.vars["id"]
+	var pid int
+	if id == "@current" {
+		pid = c.user.CurrentTeamID
+	} else {
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			return nil, store.ErrNotFound()
+		}
+		pid = n
+	}
+	p := c.tx.Project(c.org.ID, pid)
+	if p == nil {
+		return nil, store.ErrNotFound()
+	}
+	return p, nil
+}
+
+func (s *Server) listProjects(c *call) (any, error) {
+	projects := c.tx.Projects(c.org.ID, c.r.URL.Query().Get("search"))
+	return paginate(c, projects, func(p *store.Project) any { return teamBasic(p) }), nil
+}
+
+func (s *Server) createProject(c *call) (any, error) {
+	vals, err := c.validate(store.ProjectFields)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.tx.CreateProject(c.org, c.user, vals, true)
+	if err != nil {
+		return nil, err
+	}
+	return projectView(c, p), nil
+}
+
+func (s *Server) getProject(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	return projectView(c, p), nil
+}
+
+func (s *Server) updateProject(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := c.validate(store.ProjectFields)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.tx.UpdateProject(p, c.member, vals, c.writeMode() == store.Replace); err != nil {
+		return nil, err
+	}
+	return projectView(c, p), nil
+}
+
+func (s *Server) deleteProject(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.tx.DeleteProject(p, c.member)
+}
+
+// activityView renders an activity entry in the shape of PostHog's activity endpoints.
+func activityView(tx *store.Tx, e *store.ActivityEntry) map[string]any {
+	var user any
+	if u := tx.User(e.UserID); u != nil {
+		user = map[string]any{"first_name": u.FirstName, "email": u.Email}
+	}
+	changes := e.Changes
+	if changes == nil {
+		changes = []store.Change{}
+	}
+	return map[string]any{
+		"user": user, "activity": e.Activity, "scope": e.Scope, "item_id": e.ItemID,
+		"detail":     map[string]any{"changes": changes, "name": e.Name, "short_id": nil, "trigger": nil, "type": nil},
+		"created_at": isoTime(e.CreatedAt),
+	}
+}
+
+func (s *Server) projectActivity(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	item := strconv.Itoa(p.ID)
+	entries := c.tx.Activity(c.org.ID, func(e *store.ActivityEntry) bool { return e.Scope == "Team" && e.ItemID == item })
+	return paginateActivity(c, entries, func(e *store.ActivityEntry) any { return activityView(c.tx, e) }), nil
+}
+
+func (s *Server) projectIsGeneratingDemoData(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	return map[string]bool{"is_generating_demo_data": p.GeneratingDemoData}, nil
+}
+
+// projectTokenAction runs one of the admin-only token actions and answers the project.
+func (c *call) projectTokenAction(act func(p *store.Project, m *store.Membership) error) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	if err := act(p, c.member); err != nil {
+		return nil, err
+	}
+	return projectView(c, p), nil
+}
+
+func (s *Server) projectResetToken(c *call) (any, error) {
+	return c.projectTokenAction(c.tx.ResetProjectToken)
+}
+
+func (s *Server) projectRotateSecretToken(c *call) (any, error) {
+	return c.projectTokenAction(c.tx.RotateSecretToken)
+}
+
+func (s *Server) projectDeleteSecretTokenBackup(c *call) (any, error) {
+	return c.projectTokenAction(c.tx.DeleteSecretTokenBackup)
+}
+
+// productTypeFields is the body of add_product_intent and complete_product_onboarding.
+var productTypeFields = store.Fields{
+	{Name: "product_type", Kind: store.String, Required: true, MaxLen: 200},
+	{Name: "intent_context", Kind: store.String, AllowBlank: true, Nullable: true},
+}
+
+func (s *Server) projectAddProductIntent(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := c.validateAs(productTypeFields, store.Create)
+	if err != nil {
+		return nil, err
+	}
+	c.tx.AddProductIntent(p, vals.Str("product_type"))
+	return projectView(c, p), nil
+}
+
+func (s *Server) projectCompleteProductOnboarding(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	obj, err := c.object()
+	if err != nil {
+		return nil, err
+	}
+	pt := strings.TrimSpace(obj.Get("product_type").String())
+	if pt == "" {
+		return nil, store.HandMade(400, map[string]any{"error": "product_type is required"})
+	}
+	c.tx.CompleteProductOnboarding(p, c.member, pt)
+	return projectView(c, p), nil
+}
+
+func (s *Server) projectChangeOrganization(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := c.validateAs(store.Fields{{Name: "organization_id", Kind: store.UUID, Required: true}}, store.Create)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.tx.MoveProject(p, c.user, c.tx.Org(vals.Str("organization_id"))); err != nil {
+		return nil, err
+	}
+	return projectView(c, p), nil
+}
+
+func (s *Server) projectGenerateConversationsPublicToken(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	if c.member.Level < store.LevelAdmin {
+		return nil, store.Forbidden("You don't have sufficient permissions in the project.")
+	}
+	c.tx.GenerateConversationsPublicToken(p)
+	return projectView(c, p), nil
+}

@@ -1,0 +1,200 @@
+package fake
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fakehog/fakehog/fake/store"
+	"github.com/gorilla/mux"
+)
+
+// perm is the permission a route needs beyond authentication and its scope.
+type perm int
+
+const (
+	// permMember: the caller must belong to the organization in the URL (nested routes).
+	permMember perm = iota
+	// permAdminWrite: as permMember, and non-safe methods need admin (8) or above
+	// (PostHog's OrganizationAdminWritePermissions).
+	permAdminWrite
+	// permAdmin: as permMember, and every method needs admin or above.
+	permAdmin
+	// permUser: only an authenticated user (organization list and create).
+	permUser
+	// permOrgDetail: the organization detail routes: an organization the caller does not
+	// belong to is 404 "Not found.", as PostHog's queryset filters it out.
+	permOrgDetail
+)
+
+// route is one row of the route table (routes.go).
+type route struct {
+	Method string
+	Path   string // template: {organization_id}, {id}, {role_id}, {user__uuid}
+	// Scope is the personal API key scope the operation needs ("" = PostHog refuses
+	// personal API keys there: session only).
+	Scope  string
+	Perm   perm
+	Status int // success status; 0 = 200 (201 for POST creates, 204 for DELETE set explicitly)
+	Handle func(c *call) (any, error)
+}
+
+// call is one request on its way through: who asked, for which organization, within which
+// transaction.
+type call struct {
+	s      *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	route  *route
+	vars   map[string]string
+	tx     *store.Tx
+	user   *store.User
+	key    *store.PersonalAPIKey // nil when authenticated by session
+	org    *store.Organization
+	member *store.Membership
+	body   *requestBody
+}
+
+// pathGroup is every route sharing one path template.
+type pathGroup struct {
+	path    string
+	methods map[string]*route
+	allow   string
+}
+
+var reVar = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// buildRouter registers every path of the route table once, with and without its
+// trailing slash; each path dispatches on the method itself so that permission checks come
+// before 405, as in PostHog.
+func (s *Server) buildRouter() *mux.Router {
+	groups := map[string]*pathGroup{}
+	var order []string
+	table := s.routeTable()
+	for i := range table {
+		rt := &table[i]
+		g := groups[rt.Path]
+		if g == nil {
+			g = &pathGroup{path: rt.Path, methods: map[string]*route{}}
+			groups[rt.Path] = g
+			order = append(order, rt.Path)
+		}
+		g.methods[rt.Method] = rt
+	}
+	m := mux.NewRouter()
+	s.registerAdmin(m)
+	for _, p := range order {
+		g := groups[p]
+		methods := make([]string, 0, len(g.methods)+1)
+		for meth := range g.methods {
+			methods = append(methods, meth)
+		}
+		methods = append(methods, "OPTIONS")
+		sort.Strings(methods)
+		g.allow = strings.Join(methods, ", ")
+		// Variables match one path segment; ids are checked by the handlers.
+		tmpl := reVar.ReplaceAllString(strings.TrimSuffix(p, "/"), `{$1:[^/]+}`)
+		h := s.groupHandler(g)
+		m.Handle(tmpl, h)
+		m.Handle(tmpl+"/", h)
+	}
+	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errEndpointNotFound)
+	})
+	return m
+}
+
+// routeTable returns the table built once per server.
+func (s *Server) routeTable() []route {
+	if s.table == nil {
+		s.table = routes(s)
+	}
+	return s.table
+}
+
+func isSafe(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// groupHandler runs the pipeline for one path: body → authentication → scope → organization
+// → membership → permission → method → handler, inside one store transaction.
+func (s *Server) groupHandler(g *pathGroup) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method := r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet
+		}
+		rt := g.methods[method]
+		c := &call{s: s, w: w, r: r, route: rt, vars: mux.Vars(r)}
+		body, err := s.readBody(r, rt != nil && !isSafe(method))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		c.body = body
+		var status int
+		var out any
+		run := func(tx *store.Tx) error {
+			c.tx = tx
+			if err := c.authorize(g); err != nil {
+				return err
+			}
+			if rt == nil {
+				if r.Method == http.MethodOptions {
+					status, out = 200, optionsBody(g)
+					return nil
+				}
+				w.Header().Set("Allow", g.allow)
+				return errMethodNotAllowed(r.Method)
+			}
+			res, err := rt.Handle(c)
+			if err != nil {
+				return err
+			}
+			status, out = c.successStatus(), res
+			return nil
+		}
+		if rt != nil && isSafe(method) && !rt.writesOnRead() {
+			err = s.store.Read(run)
+		} else {
+			err = s.store.Write(run)
+		}
+		if c.key != nil {
+			s.touchKey(c.key)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if status == http.StatusNoContent || out == nil && status != http.StatusOK {
+			w.WriteHeader(status)
+			return
+		}
+		if rd, ok := out.(redirect); ok {
+			http.Redirect(w, r, string(rd), http.StatusFound)
+			return
+		}
+		writeJSON(w, status, out)
+	})
+}
+
+// redirect is a handler result answered with 302 to the URL.
+type redirect string
+
+// writesOnRead lists GET operations that change state (PostHog's check_for_updates records
+// the latest tag).
+func (rt *route) writesOnRead() bool { return strings.HasSuffix(rt.Path, "/check_for_updates/") }
+
+func (c *call) successStatus() int {
+	if c.route.Status != 0 {
+		return c.route.Status
+	}
+	return http.StatusOK
+}
+
+// optionsBody is DRF's metadata answer to OPTIONS.
+func optionsBody(g *pathGroup) map[string]any {
+	return map[string]any{"name": "fakehog", "description": "", "renders": []string{"application/json"},
+		"parses": []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}}
+}

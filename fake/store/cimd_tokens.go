@@ -1,0 +1,6 @@
+package store
+
+// cimdState holds CIMD verification tokens.
+type cimdState struct{ noHooks }
+
+func (s *cimdState) init() {}

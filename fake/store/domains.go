@@ -1,0 +1,6 @@
+package store
+
+// domainState holds verified and unverified domains.
+type domainState struct{ noHooks }
+
+func (s *domainState) init() {}

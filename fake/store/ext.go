@@ -1,0 +1,45 @@
+package store
+
+// The resource families beyond the core (roles, domains, batch exports, ...) keep their
+// state in extensions, one field each, defined in their own files. Each reacts to the core's
+// lifecycle events through hooks, so cascades live with the resource they concern.
+
+// hooks are a resource family's reactions to core events.
+type hooks interface {
+	init()
+	// dropOrg removes everything the family holds for a deleted organization.
+	dropOrg(tx *Tx, orgID string)
+	// dropMember reacts to a user leaving (or being removed from) an organization.
+	dropMember(tx *Tx, orgID string, userID int)
+	// memberJoined reacts to a user joining an organization.
+	memberJoined(tx *Tx, orgID string, userID int)
+}
+
+// noHooks is embedded by families that ignore some events.
+type noHooks struct{}
+
+func (noHooks) dropOrg(*Tx, string)           {}
+func (noHooks) dropMember(*Tx, string, int)   {}
+func (noHooks) memberJoined(*Tx, string, int) {}
+
+// extensions holds every resource family's state.
+type extensions struct {
+	roles        roleState        // roles.go
+	domains      domainState      // domains.go
+	batchExports batchExportState // batch_exports.go
+	plugins      pluginState      // plugins.go
+	proxies      proxyState       // proxy_records.go
+	integrations integrationState // integrations.go (organization integrations, OAuth applications)
+	cimd         cimdState        // cimd_tokens.go
+	legal        legalState       // legal_documents.go
+}
+
+func (e *extensions) all() []hooks {
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal}
+}
+
+func (e *extensions) init() {
+	for _, h := range e.all() {
+		h.init()
+	}
+}

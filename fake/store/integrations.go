@@ -1,0 +1,6 @@
+package store
+
+// integrationState holds organization integrations and OAuth applications.
+type integrationState struct{ noHooks }
+
+func (s *integrationState) init() {}

@@ -1,0 +1,6 @@
+package store
+
+// proxyState holds managed reverse proxy records.
+type proxyState struct{ noHooks }
+
+func (s *proxyState) init() {}

@@ -1,0 +1,302 @@
+// Package store is fakehog's domain: typed records, PostHog's rules (levels, uniqueness,
+// tokens, cascades) and one lock. It knows nothing of HTTP; package fake is its HTTP face and
+// package scenarios seeds it through the same operations.
+//
+// All access goes through a transaction: Store.Read and Store.Write run a function with the
+// lock held and hand it a *Tx whose methods are the domain operations. A Write either
+// completes or leaves the state untouched, because every operation validates before it
+// mutates.
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Clock tells the store what time it is. Nothing in the store calls time.Now directly.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current wall-clock time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// ManualClock is a clock that only moves when told to. It is safe for concurrent use.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock returns a clock standing at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t.UTC()} }
+
+// Now returns the clock's current reading.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Set puts the clock at t.
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t.UTC()
+	c.mu.Unlock()
+}
+
+// Options configure a new Store.
+type Options struct {
+	// Seed makes every generated id and token reproducible.
+	Seed uint64
+	// Clock supplies every timestamp; nil means the system clock.
+	Clock Clock
+	// Cloud makes the store behave as PostHog Cloud (the default in fakehog): new
+	// organizations get plugins_access_level 3 and legal documents are available.
+	SelfHosted bool
+}
+
+// Store holds the whole state of one fake PostHog instance.
+type Store struct {
+	mu    sync.RWMutex
+	clock Clock
+	opts  Options
+	st    *state
+}
+
+// state is everything the store holds. It lives behind Store.mu.
+type state struct {
+	rng *rand.Rand
+	// lastMilli and seq make UUIDs time-ordered and unique within one millisecond.
+	lastMilli int64
+	seq       uint16
+
+	nextUserID    int
+	nextProjectID int
+
+	users        map[int]*User
+	usersByUUID  map[string]*User
+	usersByEmail map[string]*User
+	keys         map[string]*PersonalAPIKey // by sha256 of the secret value
+	keysByUser   map[int][]*PersonalAPIKey
+	sessions     map[string]int // session value → user id
+
+	orgs     map[string]*Organization
+	orgOrder []string // creation order
+	slugs    map[string]string
+
+	members map[string]*orgMembers // by organization id
+
+	invites      map[string]*Invite
+	invitesByOrg map[string][]string // creation order
+
+	projects      map[int]*Project
+	projectsByOrg map[string][]int // creation order
+
+	activity map[string][]*ActivityEntry // by organization id, oldest first
+
+	outbox []SentEmail // emails "sent" (recorded, never delivered)
+
+	ext extensions
+}
+
+// orgMembers is the ordered membership index of one organization.
+type orgMembers struct {
+	byUser map[int]*Membership
+	order  []int // user ids in joining order
+}
+
+// New returns an empty store.
+func New(opts Options) *Store {
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	s := &Store{clock: opts.Clock, opts: opts}
+	s.st = newState(opts.Seed)
+	return s
+}
+
+func newState(seed uint64) *state {
+	st := &state{
+		rng:           rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		nextUserID:    1,
+		nextProjectID: 1,
+		users:         map[int]*User{},
+		usersByUUID:   map[string]*User{},
+		usersByEmail:  map[string]*User{},
+		keys:          map[string]*PersonalAPIKey{},
+		keysByUser:    map[int][]*PersonalAPIKey{},
+		sessions:      map[string]int{},
+		orgs:          map[string]*Organization{},
+		slugs:         map[string]string{},
+		members:       map[string]*orgMembers{},
+		invites:       map[string]*Invite{},
+		invitesByOrg:  map[string][]string{},
+		projects:      map[int]*Project{},
+		projectsByOrg: map[string][]int{},
+		activity:      map[string][]*ActivityEntry{},
+	}
+	st.ext.init()
+	return st
+}
+
+// Clock returns the store's clock.
+func (s *Store) Clock() Clock { return s.clock }
+
+// Tx is a transaction: the lock is held for as long as the function given to Read or
+// Write runs. Its methods are the domain operations. A Tx must not escape that function.
+type Tx struct {
+	st    *state
+	now   time.Time
+	opts  *Options
+	write bool
+}
+
+// Read runs fn with the read lock held.
+func (s *Store) Read(fn func(tx *Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts})
+}
+
+// Write runs fn with the write lock held. Operations validate before they mutate, so an
+// error leaves the state as it was.
+func (s *Store) Write(fn func(tx *Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true})
+}
+
+// Now is the transaction's reading of the clock (one reading per transaction).
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// NewUUID returns a time-ordered UUID (like PostHog's UUIDT) from the clock and the seeded
+// source.
+func (tx *Tx) NewUUID() string {
+	st := tx.st
+	ms := tx.now.UnixMilli()
+	if ms <= st.lastMilli {
+		ms = st.lastMilli
+		st.seq++
+	} else {
+		st.lastMilli = ms
+		st.seq = 0
+	}
+	var b [16]byte
+	for i := 0; i < 6; i++ {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = 0x70 | byte(st.seq>>12)&0x0f // version 7
+	b[7] = byte(st.seq >> 4)
+	r := st.rng.Uint64()
+	b[8] = 0x80 | byte(st.seq&0x0f)<<2 | byte(r>>62) // RFC 4122 variant
+	for i := 9; i < 16; i++ {
+		b[i] = byte(r >> (8 * (i - 9)))
+	}
+	h := hex.EncodeToString(b[:])
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}
+
+// base57 is PostHog's token alphabet: base62 without 0, 1, O, I and l.
+const base57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+// RandomToken mirrors posthog.models.utils.generate_random_token(nbytes): nbytes*8 random
+// bits with the top bit set, in base57 (32 bytes → 44 characters, 35 → 48).
+func (tx *Tx) RandomToken(nbytes int) string {
+	buf := make([]byte, nbytes)
+	for i := range buf {
+		buf[i] = byte(tx.st.rng.Uint32())
+	}
+	buf[0] |= 0x80
+	// Big-endian base conversion by repeated division.
+	num := append([]byte(nil), buf...)
+	var out []byte
+	for len(num) > 0 {
+		var rem int
+		var next []byte
+		for _, d := range num {
+			acc := rem*256 + int(d)
+			q := acc / 57
+			rem = acc % 57
+			if len(next) > 0 || q > 0 {
+				next = append(next, byte(q))
+			}
+		}
+		out = append(out, base57[rem])
+		num = next
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return string(out)
+}
+
+// RandomLetters returns n random ASCII letters (PostHog's slug collision suffix).
+func (tx *Tx) RandomLetters(n int) string {
+	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = letters[tx.st.rng.IntN(len(letters))]
+	}
+	return string(b)
+}
+
+// RandomURLSafe mirrors secrets.token_urlsafe(nbytes) (32 bytes → 43 characters).
+func (tx *Tx) RandomURLSafe(nbytes int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	n := (nbytes*8 + 5) / 6
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[tx.st.rng.IntN(64)]
+	}
+	return string(b)
+}
+
+// Float64 returns a seeded random number in [0, 1).
+func (tx *Tx) Float64() float64 { return tx.st.rng.Float64() }
+
+// MaskValue is PostHog's mask_key_value: first 4 + "..." + last 4, "********" when short.
+func MaskValue(v string) string {
+	if len(v) < 16 {
+		return "********"
+	}
+	return v[:4] + "..." + v[len(v)-4:]
+}
+
+// hashSecret is how secrets are kept: only a hash is stored, as PostHog does.
+func hashSecret(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:])
+}
+
+// removeString returns list without the first occurrence of v.
+func removeString(list []string, v string) []string {
+	for i, x := range list {
+		if x == v {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+func removeInt(list []int, v int) []int {
+	for i, x := range list {
+		if x == v {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}

@@ -1,0 +1,3 @@
+package fake
+
+func (s *Server) welcomeCurrent(c *call) (any, error) { return nil, errNotImplemented }
