@@ -4,3 +4,6 @@ package store
 type batchExportState struct{ noHooks }
 
 func (s *batchExportState) init() {}
+
+// clone returns a deep copy.
+func (s *batchExportState) clone() batchExportState { return batchExportState{} }

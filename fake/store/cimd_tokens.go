@@ -4,3 +4,6 @@ package store
 type cimdState struct{ noHooks }
 
 func (s *cimdState) init() {}
+
+// clone returns a deep copy.
+func (s *cimdState) clone() cimdState { return cimdState{} }

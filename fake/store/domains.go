@@ -4,3 +4,6 @@ package store
 type domainState struct{ noHooks }
 
 func (s *domainState) init() {}
+
+// clone returns a deep copy.
+func (s *domainState) clone() domainState { return domainState{} }

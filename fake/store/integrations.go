@@ -4,3 +4,6 @@ package store
 type integrationState struct{ noHooks }
 
 func (s *integrationState) init() {}
+
+// clone returns a deep copy.
+func (s *integrationState) clone() integrationState { return integrationState{} }

@@ -4,3 +4,6 @@ package store
 type legalState struct{ noHooks }
 
 func (s *legalState) init() {}
+
+// clone returns a deep copy.
+func (s *legalState) clone() legalState { return legalState{} }

@@ -4,3 +4,6 @@ package store
 type pluginState struct{ noHooks }
 
 func (s *pluginState) init() {}
+
+// clone returns a deep copy.
+func (s *pluginState) clone() pluginState { return pluginState{} }

@@ -4,3 +4,6 @@ package store
 type proxyState struct{ noHooks }
 
 func (s *proxyState) init() {}
+
+// clone returns a deep copy.
+func (s *proxyState) clone() proxyState { return proxyState{} }

@@ -1,0 +1,49 @@
+package fake
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite docs/endpoints.md from the route table")
+
+// endpointsDoc renders the route table as the README's endpoint table.
+func endpointsDoc() string {
+	var b strings.Builder
+	b.WriteString("# Supported endpoints\n\n")
+	b.WriteString("Generated from the route table (`fake/routes.go`) by `go test ./fake -run TestEndpointsDoc -update-docs`;\n")
+	b.WriteString("a test fails when this file and the table disagree. Every path also answers without its\n")
+	b.WriteString("trailing slash, and `@current` works wherever an organization id goes (members also take `@me`).\n")
+	b.WriteString("\"session\" means PostHog refuses personal API keys there: use `Cookie: sessionid=<value>`.\n\n")
+	rows := routes(&Server{})
+	fmt.Fprintf(&b, "%d operations.\n\n", len(rows))
+	b.WriteString("| Method | Path | API key scope | Status |\n|---|---|---|---|\n")
+	for _, rt := range rows {
+		scope := "`" + rt.Scope + "`"
+		if rt.Scope == "" {
+			scope = "session"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | supported |\n", rt.Method, rt.Path, scope)
+	}
+	return b.String()
+}
+
+func TestEndpointsDoc(t *testing.T) {
+	want := endpointsDoc()
+	const path = "../docs/endpoints.md"
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./fake -run TestEndpointsDoc -update-docs)", err)
+	}
+	if string(got) != want {
+		t.Fatal("docs/endpoints.md is out of date: run go test ./fake -run TestEndpointsDoc -update-docs")
+	}
+}

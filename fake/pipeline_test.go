@@ -1,0 +1,227 @@
+package fake
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// Cross-cutting behaviour (BEHAVIOR.md §0): routing, authentication, scopes, bodies,
+// pagination.
+
+func TestTrailingSlashAndCurrent(t *testing.T) {
+	e := newEnv(t)
+	for _, p := range []string{
+		"/api/organizations/", "/api/organizations",
+		"/api/organizations/@current/", "/api/organizations/@current",
+		e.orgPath("members/"), strings.TrimSuffix(e.orgPath("members/"), "/"),
+		"/api/organizations/@current/members",
+	} {
+		r := e.do("GET", p, nil)
+		if r.Status != 200 {
+			t.Errorf("GET %s = %d, want 200: %s", p, r.Status, r.Body)
+		}
+	}
+	r := e.do("GET", "/api/organizations/@current/", nil)
+	if got := r.get("id").String(); got != e.d.OrganizationID {
+		t.Errorf("@current resolved to %q, want %q", got, e.d.OrganizationID)
+	}
+}
+
+func TestUnknownPathAndMethod(t *testing.T) {
+	e := newEnv(t)
+	e.do("GET", "/api/organizations/@current/nope/", nil).wantError(t, 404, "invalid_request", "not_found", "Endpoint not found.", "")
+	e.do("GET", "/api/whatever", nil).wantError(t, 404, "invalid_request", "not_found", "Endpoint not found.", "")
+
+	r := e.do("PUT", "/api/organizations/@current/invites/", map[string]any{})
+	r.wantError(t, 405, "invalid_request", "method_not_allowed", `Method "PUT" not allowed.`, "")
+	if allow := r.Header.Get("Allow"); allow != "GET, OPTIONS, POST" {
+		t.Errorf("Allow = %q", allow)
+	}
+	// Members have no retrieve: 405 on your own organization...
+	e.do("GET", e.orgPath("members/"+e.d.UserUUID+"/"), nil).wantError(t, 405, "invalid_request", "method_not_allowed", `Method "GET" not allowed.`, "")
+	// ...but the permission check comes first: another organization's URL is 403.
+	other := e.otherOrg()
+	e.do("GET", "/api/organizations/"+other+"/members/"+e.d.UserUUID+"/", nil).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
+	// Unknown organization on a nested route.
+	e.do("GET", "/api/organizations/00000000-0000-0000-0000-000000000000/invites/", nil).wantError(t, 404, "invalid_request", "not_found", "Organization not found.", "")
+}
+
+// otherOrg creates an organization the default owner does not belong to and returns its id.
+func (e *env) otherOrg() string {
+	e.t.Helper()
+	stranger := e.addMember("", 0, "stranger@example.com")
+	var id string
+	err := e.srv.Store().Write(func(tx *store.Tx) error {
+		o, err := tx.CreateOrganization(stranger.User, store.Values{"name": "Elsewhere"}, store.NewOrganization{})
+		if err == nil {
+			id = o.ID
+		}
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func TestAuthentication(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name   string
+		path   string
+		opts   []reqOpt
+		status int
+		code   string
+		detail string
+	}{
+		{"no credentials", "/api/organizations/", []reqOpt{noAuth()}, 401, "not_authenticated", "Authentication credentials were not provided."},
+		{"bad header key", "/api/organizations/", []reqOpt{asKey("phx_nope")}, 401, "authentication_failed", "Personal API key found in request Authorization header is invalid."},
+		{"bad query key", "/api/organizations/?personal_api_key=phx_nope", []reqOpt{noAuth()}, 401, "authentication_failed", "Personal API key found in request query string is invalid."},
+		{"good query key", "/api/organizations/?personal_api_key=" + e.d.APIKey, []reqOpt{noAuth()}, 200, "", ""},
+		{"session", "/api/organizations/", []reqOpt{asSession(e.d.Session)}, 200, "", ""},
+		{"unknown session", "/api/organizations/", []reqOpt{asSession("nope")}, 401, "not_authenticated", "Authentication credentials were not provided."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do("GET", c.path, nil, c.opts...)
+			if c.status == 200 {
+				r.wantStatus(t, 200)
+				return
+			}
+			r.wantError(t, c.status, "authentication_error", c.code, c.detail, "")
+			if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), `Bearer resource_metadata="http://`) {
+				t.Errorf("WWW-Authenticate = %q", r.Header.Get("WWW-Authenticate"))
+			}
+		})
+	}
+	// A key in the body is found after the header and before the query.
+	r := e.do("POST", "/api/organizations/", map[string]any{"name": "Via body", "personal_api_key": "phx_wrong"}, noAuth())
+	r.wantError(t, 401, "authentication_error", "authentication_failed", "Personal API key found in request body is invalid.", "")
+	r = e.do("POST", "/api/organizations/", map[string]any{"name": "Via body", "personal_api_key": e.d.APIKey}, noAuth())
+	r.wantStatus(t, 201)
+}
+
+func TestScopes(t *testing.T) {
+	e := newEnv(t)
+	org := e.d.OrganizationID
+	readOnly := e.addMember(org, store.LevelAdmin, "reader@example.com", "organization:read", "organization_member:read")
+	writer := e.addMember(org, store.LevelAdmin, "writer@example.com", "organization_member:write")
+	legacy := e.addMember(org, store.LevelAdmin, "legacy@example.com")
+	cases := []struct {
+		name, method, path string
+		body               any
+		key                string
+		status             int
+		detail             string
+	}{
+		{"read scope reads", "GET", "/api/organizations/@current/", nil, readOnly.Key, 200, ""},
+		{"read scope cannot write", "PATCH", "/api/organizations/@current/", map[string]any{"name": "x"}, readOnly.Key, 403, "API key missing required scope 'organization:write'"},
+		{"missing object", "GET", "/api/organizations/@current/projects/", nil, readOnly.Key, 403, "API key missing required scope 'project:read'"},
+		{"write implies read", "GET", "/api/organizations/@current/invites/", nil, writer.Key, 200, ""},
+		{"legacy key allows all", "GET", "/api/organizations/@current/projects/", nil, legacy.Key, 200, ""},
+		{"session-only refuses keys", "GET", "/api/organizations/@current/welcome/current/", nil, e.d.APIKey, 403, "This action does not support Personal API Key access"},
+		{"session-only refuses star keys on token reset", "PATCH", "/api/organizations/@current/projects/@current/reset_token/", nil, e.d.APIKey, 403, "This action does not support Personal API Key access"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do(c.method, c.path, c.body, asKey(c.key))
+			if c.status == 200 {
+				r.wantStatus(t, 200)
+				return
+			}
+			r.wantError(t, c.status, "authentication_error", "permission_denied", c.detail, "")
+		})
+	}
+}
+
+func TestKeyScopedToOrganizations(t *testing.T) {
+	e := newEnv(t)
+	other := e.otherOrg()
+	// The owner joins the other organization too, then holds a key scoped to it only.
+	var key string
+	err := e.srv.Store().Write(func(tx *store.Tx) error {
+		u := tx.UserByEmail(e.d.UserEmail)
+		if _, err := tx.AddMember(other, u.ID, store.LevelMember, 0); err != nil {
+			return err
+		}
+		_, v, err := tx.CreatePersonalAPIKey(u.ID, store.NewAPIKey{Scopes: []string{"*"}, ScopedOrganizations: []string{other}})
+		key = v
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.do("GET", "/api/organizations/", nil, asKey(key)).wantStatus(t, 200)
+	if r.get("count").Int() != 1 || r.get("results.0.id").String() != other {
+		t.Fatalf("scoped list = %s", r.Body)
+	}
+	e.do("GET", e.orgPath("members/"), nil, asKey(key)).wantError(t, 403, "authentication_error", "permission_denied",
+		"API key does not have access to the requested organization: ID "+e.d.OrganizationID+".", "")
+	e.do("GET", "/api/organizations/"+other+"/members/", nil, asKey(key)).wantStatus(t, 200)
+}
+
+func TestRequestBodies(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/organizations/@current/invites/"
+	// Form-encoded and multipart bodies are accepted, as DRF's default parsers do.
+	e.do("POST", path, rawBody{"application/x-www-form-urlencoded", "target_email=form@example.com&level=8"}).wantStatus(t, 201)
+	r := e.do("POST", path, rawBody{"multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"target_email\"\r\n\r\nmulti@example.com\r\n--XX--\r\n"})
+	r.wantStatus(t, 201)
+	if r.get("target_email").String() != "multi@example.com" {
+		t.Errorf("multipart body not read: %s", r.Body)
+	}
+	e.do("POST", path, rawBody{"text/plain", "target_email=x@example.com"}).wantError(t, 415, "invalid_request", "unsupported_media_type", `Unsupported media type "text/plain" in request.`, "")
+	r = e.do("POST", path, rawBody{"application/json", `{"target_email": `})
+	r.wantStatus(t, 400)
+	if r.get("code").String() != "parse_error" || !strings.HasPrefix(r.get("detail").String(), "JSON parse error - ") {
+		t.Errorf("parse error body = %s", r.Body)
+	}
+	e.do("POST", path, `["a"]`).wantError(t, 400, "validation_error", "invalid_input", "Invalid data. Expected a dictionary, but got list.", "")
+	// Unknown and read-only fields are ignored.
+	r = e.do("POST", path, map[string]any{"target_email": "ro@example.com", "id": "nope", "is_expired": true, "bogus": 1}).wantStatus(t, 201)
+	if r.get("id").String() == "nope" || r.get("is_expired").Bool() {
+		t.Errorf("read-only fields were applied: %s", r.Body)
+	}
+	// Oversized bodies are refused before anything else.
+	small := newEnv(t, WithMaxBodyBytes(64))
+	small.do("POST", path, map[string]any{"target_email": strings.Repeat("a", 100) + "@example.com"}).wantStatus(t, http.StatusRequestEntityTooLarge)
+}
+
+func TestPagination(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 5; i++ {
+		e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": string(rune('a'+i)) + "@example.com"}).wantStatus(t, 201)
+	}
+	base := e.ts.URL + e.orgPath("invites/")
+	cases := []struct {
+		query           string
+		n               int
+		next, previous  string
+	}{
+		{"", 5, "", ""},
+		{"?limit=2", 2, base + "?limit=2&offset=2", ""},
+		{"?limit=2&offset=2", 2, base + "?limit=2&offset=4", base + "?limit=2"},
+		{"?limit=2&offset=3", 2, "", base + "?limit=2&offset=1"},
+		{"?limit=2&offset=4&x=y", 1, "", base + "?limit=2&offset=2&x=y"},
+		{"?limit=0", 5, "", ""},
+		{"?limit=abc&offset=-3", 5, "", ""},
+		{"?offset=10", 0, "", base + "?limit=100"},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			r := e.do("GET", e.orgPath("invites/")+c.query, nil).wantStatus(t, 200)
+			if r.get("count").Int() != 5 || len(r.get("results").Array()) != c.n {
+				t.Fatalf("count/results = %d/%d, want 5/%d", r.get("count").Int(), len(r.get("results").Array()), c.n)
+			}
+			if got := r.get("next").String(); got != c.next {
+				t.Errorf("next = %q, want %q", got, c.next)
+			}
+			if got := r.get("previous").String(); got != c.previous {
+				t.Errorf("previous = %q, want %q", got, c.previous)
+			}
+		})
+	}
+}
