@@ -33,12 +33,12 @@ func TestInviteValidation(t *testing.T) {
 	_ = e.srv.Store().Read(func(tx *store.Tx) error { otherProject = tx.Projects(other, "")[0].ID; return nil })
 
 	cases := []struct {
-		name           string
-		key            string
-		body           map[string]any
-		status         int
-		code, detail   string
-		attr           string
+		name         string
+		key          string
+		body         map[string]any
+		status       int
+		code, detail string
+		attr         string
 	}{
 		{"missing email", "", map[string]any{}, 400, "required", store.MsgRequired, "target_email"},
 		{"bad email", "", map[string]any{"target_email": "nope"}, 400, "invalid_input", store.MsgInvalidEmail, "target_email"},

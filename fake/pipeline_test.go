@@ -197,9 +197,9 @@ func TestPagination(t *testing.T) {
 	}
 	base := e.ts.URL + e.orgPath("invites/")
 	cases := []struct {
-		query           string
-		n               int
-		next, previous  string
+		query          string
+		n              int
+		next, previous string
 	}{
 		{"", 5, "", ""},
 		{"?limit=2", 2, base + "?limit=2&offset=2", ""},

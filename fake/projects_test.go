@@ -81,8 +81,10 @@ func TestProjectUpdateValidation(t *testing.T) {
 	if r.get("timezone").String() != "Europe/Lisbon" || r.get("week_start_day").Int() != 1 || !r.get("anonymize_ips").Bool() {
 		t.Fatalf("patched = %s", truncate(r.Body))
 	}
+	// Creating a project makes it the caller's current one, so rename the default by id.
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Taken"}).wantStatus(t, 201)
-	e.do("PATCH", path, map[string]any{"name": "taken"}).wantStatus(t, 409)
+	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": " taken "}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "taken" in this organization.`, "")
 	e.do("PUT", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "Put"}).wantStatus(t, 200)
 
 	// Activity records every change made through the API.

@@ -101,8 +101,14 @@ func TestFieldModes(t *testing.T) {
 func TestTokensAndIDs(t *testing.T) {
 	a, b := New(Options{Seed: 7, Clock: NewManualClock(testTime)}), New(Options{Seed: 7, Clock: NewManualClock(testTime)})
 	var ta, tb []string
-	_ = a.Write(func(tx *Tx) error { ta = []string{tx.NewUUID(), tx.RandomToken(32), tx.RandomToken(35), tx.RandomURLSafe(32)}; return nil })
-	_ = b.Write(func(tx *Tx) error { tb = []string{tx.NewUUID(), tx.RandomToken(32), tx.RandomToken(35), tx.RandomURLSafe(32)}; return nil })
+	_ = a.Write(func(tx *Tx) error {
+		ta = []string{tx.NewUUID(), tx.RandomToken(32), tx.RandomToken(35), tx.RandomURLSafe(32)}
+		return nil
+	})
+	_ = b.Write(func(tx *Tx) error {
+		tb = []string{tx.NewUUID(), tx.RandomToken(32), tx.RandomToken(35), tx.RandomURLSafe(32)}
+		return nil
+	})
 	for i := range ta {
 		if ta[i] != tb[i] {
 			t.Errorf("same seed gave %q and %q", ta[i], tb[i])

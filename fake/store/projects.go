@@ -218,7 +218,8 @@ func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRu
 				return nil, Forbidden("You need to be an organization admin or above to create new projects.")
 			}
 		}
-		if m.Level < LevelAdmin && vals.Has("receive_org_level_activity_logs") {
+		// Create mode fills the default (false); only an attempt to turn it on is refused.
+		if m.Level < LevelAdmin && vals.Bool("receive_org_level_activity_logs") {
 			return nil, Forbidden("Only organization owners and admins can modify the receive_org_level_activity_logs setting.")
 		}
 		if !isDemo {

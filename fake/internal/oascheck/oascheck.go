@@ -1,0 +1,265 @@
+// Package oascheck validates fakehog's responses against PostHog's own OpenAPI schema for the
+// organizations paths (testdata/*.openapi.json). It is test machinery: the harness in package
+// fake runs every response through Check, so a field with the wrong type, a missing required
+// field or an undocumented success status fails the test that caused it.
+package oascheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Files are the reference schemas, in the order they are consulted: the current schema
+// first, then the older files that fill its gaps (../shared/reference/SOURCES.md).
+var Files = []string{
+	"organizations.openapi.json",
+	"organizations.legacy-2025-11.openapi.json",
+	"organizations.legacy-plugins.openapi.json",
+}
+
+// pipelineAliases are plugin-shaped families no schema describes; they answer the
+// pipeline_transformations shape (docs/002), so they are checked against it.
+var pipelineAliases = map[string]string{
+	"pipeline_destinations":       "pipeline_transformations",
+	"pipeline_frontend_apps":      "pipeline_transformations",
+	"pipeline_import_apps":        "pipeline_transformations",
+	"exports_unsubscribe_configs": "pipeline_transformations",
+}
+
+// Checker holds the loaded schemas and a route table built from their paths.
+type Checker struct {
+	routes []route
+}
+
+type route struct {
+	method   string
+	template string   // the path as the schema spells it
+	segs     []string // template segments; "" marks a parameter
+	op       *openapi3.Operation
+}
+
+// Load reads the reference files from dir.
+func Load(dir string) (*Checker, error) {
+	c := &Checker{}
+	for _, name := range Files {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("oascheck: %s: %w", name, err)
+		}
+		// kin-openapi's own validator reads 3.1's `type: [X, "null"]` as nullable; its
+		// JSON Schema 2020 mode would lose the nullability fixes below.
+		allowNulls(doc)
+		for _, tmpl := range doc.Paths.InMatchingOrder() {
+			item := doc.Paths.Value(tmpl)
+			for method, op := range item.Operations() {
+				if c.lookup(method, tmpl) != nil {
+					continue // an earlier (newer) file already describes it
+				}
+				c.routes = append(c.routes, route{method: method, template: tmpl, segs: segments(tmpl, true), op: op})
+			}
+		}
+	}
+	return c, nil
+}
+
+// lookup finds a route by its exact template (parameter names ignored).
+func (c *Checker) lookup(method, tmpl string) *route {
+	segs := segments(tmpl, true)
+	for i := range c.routes {
+		r := &c.routes[i]
+		if r.method == method && equalSegs(r.segs, segs) {
+			return r
+		}
+	}
+	return nil
+}
+
+func equalSegs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// segments splits a path; with template set, {param} segments become "".
+func segments(p string, template bool) []string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if template {
+		for i, s := range parts {
+			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+				parts[i] = ""
+			}
+		}
+	}
+	return parts
+}
+
+// match finds the operation serving a concrete request path. Literal segments beat
+// parameters, so /members/@me/ style paths still pick the most specific template.
+func (c *Checker) match(method, path string) *route {
+	segs := segments(path, false)
+	for i, s := range segs {
+		if alias, ok := pipelineAliases[s]; ok {
+			segs[i] = alias
+		}
+	}
+	var best *route
+	bestScore := -1
+	for i := range c.routes {
+		r := &c.routes[i]
+		if r.method != method || len(r.segs) != len(segs) {
+			continue
+		}
+		score, ok := 0, true
+		for j, s := range r.segs {
+			if s == "" {
+				continue
+			}
+			if s != segs[j] {
+				ok = false
+				break
+			}
+			score++
+		}
+		if ok && score > bestScore {
+			best, bestScore = r, score
+		}
+	}
+	return best
+}
+
+// Operation names the schema path template that serves method and path, or "" when no
+// reference file describes it.
+func (c *Checker) Operation(method, path string) string {
+	if r := c.match(method, path); r != nil {
+		return r.template
+	}
+	return ""
+}
+
+// Check validates one response. checked is false when nothing was validated: the operation
+// is in no reference file, the status is an error (≥400; error bodies are checked by shape
+// in the harness), or the response documents no JSON body. err describes every mismatch.
+func (c *Checker) Check(method, path string, status int, header http.Header, body []byte) (checked bool, err error) {
+	r := c.match(method, path)
+	if r == nil || status >= 400 {
+		return false, nil
+	}
+	resp := r.op.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		resp = r.op.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil {
+		if !describesBodies(r.op) {
+			// drf-spectacular's placeholder ("No response body") for a custom action: the
+			// schema knows neither its status nor its body; BEHAVIOR.md does.
+			return false, jsonIfSaysSo(method, r.template, header, body)
+		}
+		return true, fmt.Errorf("%s %s: status %d is not documented (documented: %s)", method, r.template, status, strings.Join(documented(r.op), ", "))
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return true, jsonIfSaysSo(method, r.template, header, body)
+	}
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return true, fmt.Errorf("%s %s: Content-Type %q, want application/json", method, r.template, ct)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return true, fmt.Errorf("%s %s: body is not JSON: %v", method, r.template, err)
+	}
+	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsResponse(), openapi3.MultiErrors(), openapi3.EnableFormatValidation()}
+	if err := mt.Schema.Value.VisitJSON(v, opts...); err != nil {
+		return true, fmt.Errorf("%s %s → %d: %w", method, r.template, status, err)
+	}
+	return true, nil
+}
+
+// describesBodies reports whether any documented response of op has a JSON body.
+func describesBodies(op *openapi3.Operation) bool {
+	for _, ref := range op.Responses.Map() {
+		if ref.Value != nil && ref.Value.Content.Get("application/json") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonIfSaysSo checks a body the schema does not describe: if it claims to be JSON, it
+// must parse.
+func jsonIfSaysSo(method, template string, header http.Header, body []byte) error {
+	if len(body) > 0 && strings.HasPrefix(header.Get("Content-Type"), "application/json") && !json.Valid(body) {
+		return fmt.Errorf("%s %s: body claims to be JSON and is not", method, template)
+	}
+	return nil
+}
+
+func documented(op *openapi3.Operation) []string {
+	var out []string
+	for code := range op.Responses.Map() {
+		out = append(out, code)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, _ := strconv.Atoi(out[i])
+		b, _ := strconv.Atoi(out[j])
+		return a < b
+	})
+	return out
+}
+
+// allowNulls makes two JSON Schema truths hold for kin-openapi's validator, which reads
+// nullability from `nullable` or a "null" type only: drf-spectacular's NullEnum
+// ({"enum": [null]}) accepts null, and so does an unconstrained schema ({}), which
+// PostHog's schema uses for JSONField properties.
+func allowNulls(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		untyped := s.Type == nil || len(*s.Type) == 0
+		composed := len(s.OneOf)+len(s.AnyOf)+len(s.AllOf) > 0 || s.Not != nil
+		for _, e := range s.Enum {
+			if e == nil {
+				s.Nullable = true
+			}
+		}
+		if untyped && !composed && len(s.Enum) == 0 && len(s.Properties) == 0 && s.Items == nil {
+			s.Nullable = true
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		for _, list := range [][]*openapi3.SchemaRef{s.OneOf, s.AnyOf, s.AllOf} {
+			for _, c := range list {
+				walk(c)
+			}
+		}
+		walk(s.Items)
+		if s.AdditionalProperties.Schema != nil {
+			walk(s.AdditionalProperties.Schema)
+		}
+	}
+	for _, ref := range doc.Components.Schemas {
+		walk(ref)
+	}
+}
