@@ -100,6 +100,9 @@ func (s *Server) buildRouter() *mux.Router {
 		m.Handle(tmpl+"/", h)
 	}
 	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.faults.armed.Load() != 0 && !isAdminPath(r.URL.Path) && s.intercept(w, r, "", nil, nil) {
+			return
+		}
 		s.writeError(w, r, errEndpointNotFound)
 	})
 	return m
@@ -117,8 +120,10 @@ func isSafe(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
 }
 
-// groupHandler runs the pipeline for one path: body → authentication → scope → organization
-// → membership → permission → method → handler, inside one store transaction.
+// groupHandler runs the pipeline for one path: body → faults and reactors (faults.go) →
+// authentication → scope → organization → membership → permission → method → handler,
+// inside one store transaction. The journal's recorder (journal.go), when it wraps w, learns
+// the route template and the caller on the way.
 func (s *Server) groupHandler(g *pathGroup) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		method := r.Method
@@ -127,7 +132,23 @@ func (s *Server) groupHandler(g *pathGroup) http.Handler {
 		}
 		rt := g.methods[method]
 		c := &call{s: s, w: w, r: r, route: rt, vars: mux.Vars(r)}
+		rec := recorderOf(w)
+		if rec != nil {
+			rec.entry.Template = g.path
+			rec.entry.OrgID = urlOrgID(g.path, c.vars)
+		}
 		body, err := s.readBody(r, rt != nil && !isSafe(method))
+		// Faults and reactors come before everything the real server would do (even a
+		// body it would refuse), as a failure in front of it would.
+		if s.faults.armed.Load() != 0 {
+			var raw []byte
+			if body != nil {
+				raw = body.raw
+			}
+			if s.intercept(w, r, g.path, c.vars, raw) {
+				return
+			}
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -137,7 +158,11 @@ func (s *Server) groupHandler(g *pathGroup) http.Handler {
 		var out any
 		run := func(tx *store.Tx) error {
 			c.tx = tx
-			if err := c.authorize(g); err != nil {
+			err := c.authorize(g)
+			if rec != nil {
+				rec.identify(c)
+			}
+			if err != nil {
 				return err
 			}
 			if rt == nil {

@@ -6,12 +6,19 @@
 //
 //	srv, err := fake.New(fake.WithSeed(1))
 //	ts := httptest.NewServer(srv)
+//
+// A Server is also test machinery: its Journal records every request (AssertCalled,
+// Requests); AddFault and PrependReactor make chosen requests fail or answer them from Go;
+// Reset, Snapshot and Restore manage the state; Clock moves time. The same controls are
+// served over HTTP under /_fake/ (docs/testing.md).
 package fake
 
 import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -28,20 +35,29 @@ type Server struct {
 	logger       *slog.Logger
 	maxBodyBytes int64
 	seed         uint64
-	clock        store.Clock
-	defaults     Defaults
+	clock        *Clock
 	table        []route
+	apiKey       string // WithAPIKey, applied again by LoadWorld
+	session      string // WithSession, applied again by LoadWorld
+	journal      *Journal
+	faults       *faultSet
+	adminToken   string
+	loader       ScenarioLoader
+
+	ctl      sync.Mutex      // guards defaults and initial
+	defaults Defaults        // the current world's credentials
+	initial  *store.Snapshot // the state Reset returns to
 }
 
 // Defaults is what the default world holds: the owner's credentials and ids, so callers can
 // print them and tests can use them.
 type Defaults struct {
-	OrganizationID string
-	ProjectID      int
-	UserEmail      string
-	UserUUID       string
-	APIKey         string
-	Session        string
+	OrganizationID string `json:"organization_id"`
+	ProjectID      int    `json:"project_id"`
+	UserEmail      string `json:"user_email"`
+	UserUUID       string `json:"user_uuid"`
+	APIKey         string `json:"api_key"`
+	Session        string `json:"session"`
 }
 
 // Option configures New.
@@ -55,6 +71,10 @@ type config struct {
 	apiKey       string
 	session      string
 	seedFn       func(tx *store.Tx) (Defaults, error)
+	journalSize  int
+	journalBody  int
+	adminToken   string
+	loader       ScenarioLoader
 }
 
 // WithSeed makes every generated id and token follow from seed.
@@ -81,9 +101,22 @@ func WithWorld(fn func(tx *store.Tx) (Defaults, error)) Option {
 	return func(c *config) { c.seedFn = fn }
 }
 
+// WithJournalSize sets how many requests the journal keeps (default DefaultJournalSize);
+// the oldest are dropped first. 0 turns the journal off.
+func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = max(n, 0) } }
+
+// WithJournalBodyLimit sets how many bytes of each request and response body the journal
+// keeps (default DefaultJournalBodyLimit); longer bodies are cut and marked truncated.
+func WithJournalBodyLimit(n int) Option { return func(c *config) { c.journalBody = max(n, 0) } }
+
+// WithAdminToken protects the /_fake/ control routes (all but /_fake/health): they then
+// need "Authorization: Bearer <token>" or "X-Fakehog-Admin-Token: <token>". Without it they
+// are open, which suits a fake listening on loopback.
+func WithAdminToken(token string) Option { return func(c *config) { c.adminToken = token } }
+
 // New builds a server holding the default world (or the one WithWorld seeds).
 func New(opts ...Option) (*Server, error) {
-	cfg := config{maxBodyBytes: DefaultMaxBodyBytes}
+	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -96,12 +129,19 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.seedFn == nil {
 		cfg.seedFn = DefaultWorld
 	}
+	clock := newClock(cfg.clock)
 	s := &Server{
-		store:        store.New(store.Options{Seed: cfg.seed, Clock: cfg.clock}),
+		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock}),
 		logger:       cfg.logger,
 		maxBodyBytes: cfg.maxBodyBytes,
 		seed:         cfg.seed,
-		clock:        cfg.clock,
+		clock:        clock,
+		apiKey:       cfg.apiKey,
+		session:      cfg.session,
+		journal:      newJournal(cfg.journalSize, cfg.journalBody),
+		faults:       newFaultSet(cfg.seed),
+		adminToken:   cfg.adminToken,
+		loader:       cfg.loader,
 	}
 	err := s.store.Write(func(tx *store.Tx) error {
 		d, err := cfg.seedFn(tx)
@@ -117,20 +157,42 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.initial = s.store.Snapshot()
 	s.router = s.buildRouter()
 	return s, nil
 }
 
-// ServeHTTP answers one request.
+// ServeHTTP answers one request. Requests outside /_fake/ are recorded in the journal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.router.ServeHTTP(w, r)
+	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
+		s.router.ServeHTTP(w, r)
+		return
+	}
+	rec := s.journal.begin(w, r, s.clock.Now())
+	defer func() {
+		if p := recover(); p != nil {
+			rec.abort(p)
+			s.journal.finish(rec)
+			panic(p)
+		}
+	}()
+	s.router.ServeHTTP(rec, r)
+	s.journal.finish(rec)
 }
+
+// isAdminPath reports whether the path is one of fakehog's own control routes, which are
+// neither journaled nor subject to faults.
+func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" }
 
 // Store gives direct access to the domain, for test setup and assertions.
 func (s *Server) Store() *store.Store { return s.store }
 
 // Defaults returns the default world's credentials and ids.
-func (s *Server) Defaults() Defaults { return s.defaults }
+func (s *Server) Defaults() Defaults {
+	s.ctl.Lock()
+	defer s.ctl.Unlock()
+	return s.defaults
+}
 
 // now reads the server clock.
 func (s *Server) now() time.Time { return s.clock.Now() }

@@ -89,17 +89,14 @@ func (tx *Tx) Members(orgID string, f MemberFilter) []*Membership {
 	return out
 }
 
-// SearchMatchType says how a member matched ?search= ("name", "email" or "").
+// SearchMatchType says how a member matched ?search=: "exact" when the term is a
+// case-insensitive substring of the name or email (the only matches the fake makes; PostHog
+// also answers "similar" for fuzzy trigram matches), "" without a search.
 func (tx *Tx) SearchMatchType(m *Membership, search string) string {
-	search = strings.ToLower(strings.TrimSpace(search))
-	if search == "" {
+	if strings.TrimSpace(search) == "" {
 		return ""
 	}
-	u := tx.st.users[m.UserID]
-	if strings.Contains(strings.ToLower(u.FirstName+" "+u.LastName), search) {
-		return "name"
-	}
-	return "email"
+	return "exact"
 }
 
 // ResolveMember turns a user uuid or "@me" into the membership in the organization, or nil.

@@ -1,0 +1,124 @@
+package fake
+
+import (
+	"encoding/json"
+	"sync/atomic"
+	"time"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// Test control from Go: the clock, Reset, Snapshot/Restore and loading another world. The
+// same controls are served over HTTP under /_fake/ (admin.go).
+
+// Clock is the server's clock: every timestamp the fake writes and every expiry it checks
+// (invites' is_expired, ...) reads it. It wraps the clock given with WithClock (the system
+// clock by default) and can always be moved: when the wrapped clock can move itself (a
+// *store.ManualClock) Advance and Set move it, so the test's clock and the server agree;
+// otherwise they shift an offset over it, and time keeps flowing from the new reading.
+// It is safe for concurrent use.
+type Clock struct {
+	base   store.Clock
+	mover  clockMover   // base, when it can be moved
+	offset atomic.Int64 // nanoseconds added to base (when mover is nil)
+}
+
+// clockMover is a clock that can be moved (store.ManualClock).
+type clockMover interface {
+	Advance(d time.Duration)
+	Set(t time.Time)
+}
+
+func newClock(base store.Clock) *Clock {
+	c := &Clock{base: base}
+	c.mover, _ = base.(clockMover)
+	return c
+}
+
+// Now returns the server's current time.
+func (c *Clock) Now() time.Time {
+	return c.base.Now().Add(time.Duration(c.offset.Load()))
+}
+
+// Advance moves the clock forward by d (backward when d is negative).
+func (c *Clock) Advance(d time.Duration) {
+	if c.mover != nil {
+		c.mover.Advance(d)
+		return
+	}
+	c.offset.Add(int64(d))
+}
+
+// Set puts the clock at t.
+func (c *Clock) Set(t time.Time) {
+	if c.mover != nil {
+		c.mover.Set(t)
+		return
+	}
+	c.offset.Store(int64(t.Sub(c.base.Now())))
+}
+
+// Clock returns the server's clock, to read or move it:
+//
+//	srv.Clock().Advance(72*time.Hour + time.Second) // invites expire
+func (s *Server) Clock() *Clock { return s.clock }
+
+// World seeds a store: it runs in one write transaction and returns the credentials and ids
+// to report as Defaults. DefaultWorld is one; a scenario loader builds others.
+type World func(tx *store.Tx) (Defaults, error)
+
+// ScenarioLoader turns the JSON body of POST /_fake/scenario into a World (for example
+// {"name": "..."} for a builtin scenario or an inline document); the server then seeds a
+// fresh store with it, as LoadWorld does. Errors are answered as PostHog's error body: a
+// *store.Error as it is, any other error as a 400 validation error with its text.
+type ScenarioLoader func(spec json.RawMessage) (World, error)
+
+// WithScenarioLoader enables POST /_fake/scenario. Without it that route answers 501.
+func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.loader = l } }
+
+// Reset puts the server back to the world it was built with (or the one LoadWorld last
+// loaded), as it was right after seeding: same records, same ids, and the same ids
+// generated from then on. It also empties the request journal and removes every fault
+// rule and reactor. The clock is left where it is, so time-dependent fields (an invite's
+// is_expired) follow the current reading.
+func (s *Server) Reset() {
+	s.ctl.Lock()
+	initial := s.initial
+	s.ctl.Unlock()
+	s.store.Restore(initial)
+	s.journal.Clear()
+	s.faults.reset(s.seed)
+}
+
+// Snapshot returns a deep copy of the store's state, to Restore later. It is cheap (a
+// copy of the records in memory) and holds no journal, faults or clock reading.
+func (s *Server) Snapshot() *store.Snapshot { return s.store.Snapshot() }
+
+// Restore puts the store's state back to snap (taken by Snapshot). The journal, faults and
+// clock are left as they are. A snapshot can be restored any number of times.
+func (s *Server) Restore(snap *store.Snapshot) { s.store.Restore(snap) }
+
+// LoadWorld replaces the whole state with a fresh store (same seed, same clock) seeded by
+// fn, applies WithAPIKey / WithSession, and makes it the world Reset returns to. The
+// journal, faults and clock are left as they are. On error nothing changes.
+func (s *Server) LoadWorld(fn World) error {
+	tmp := store.New(store.Options{Seed: s.seed, Clock: s.clock})
+	var d Defaults
+	err := tmp.Write(func(tx *store.Tx) error {
+		var err error
+		if d, err = fn(tx); err != nil {
+			return err
+		}
+		return applyCredentialOverrides(tx, &d, s.apiKey, s.session)
+	})
+	if err != nil {
+		return err
+	}
+	snap := tmp.Snapshot()
+	s.ctl.Lock()
+	s.initial = snap
+	s.defaults = d
+	s.ctl.Unlock()
+	s.store.Restore(snap)
+	return nil
+}

@@ -1,0 +1,534 @@
+package fake
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The request journal: every request outside /_fake/ is recorded, with its bodies cut at a
+// size limit, in a ring of fixed capacity, so memory stays bounded however long the server
+// runs.
+
+const (
+	// DefaultJournalSize is how many requests the journal keeps by default.
+	DefaultJournalSize = 10_000
+	// DefaultJournalBodyLimit is how many bytes of each body the journal keeps by default.
+	DefaultJournalBodyLimit = 8 << 10
+)
+
+// Request is one request as the journal recorded it. Its byte slices are shared between
+// the copies the journal hands out and must not be modified.
+type Request struct {
+	// ID numbers requests from 1 in arrival order; it keeps counting across Clear.
+	ID int64
+	// Time is the server clock's reading when the request arrived.
+	Time   time.Time
+	Method string
+	Path   string
+	// Template is the route's path template, e.g. /api/organizations/{organization_id}/invites/
+	// ("" when no route matched).
+	Template string
+	// Query is the raw query string.
+	Query string
+	// OrgID is the organization the request addressed: the resolved id when the caller could
+	// see it, else the id as written in the URL ("" for routes without one).
+	OrgID string
+	// RequestBody and ResponseBody hold at most the journal's body limit; the Truncated
+	// flags say whether more was sent.
+	RequestBody           []byte
+	RequestBodyTruncated  bool
+	Status                int
+	ResponseBody          []byte
+	ResponseBodyTruncated bool
+	// Duration is the wall-clock time the server took to answer (it includes injected
+	// delays).
+	Duration time.Duration
+	// UserID and UserEmail identify the authenticated caller (0 and "" when none).
+	UserID    int
+	UserEmail string
+	// Key is the masked value of the personal API key used (PostHog's mask_value, e.g.
+	// "phx_...9xQe"), and KeyID its id; both "" when the request used no key.
+	Key   string
+	KeyID string
+	// Session is true when the caller was authenticated by the session cookie.
+	Session bool
+	// Fault is the id of the fault rule that answered or delayed the request (0 = none);
+	// Reactor is true when a reactor answered it.
+	Fault   int
+	Reactor bool
+	// Dropped is true when the connection was closed without an answer (a drop fault).
+	Dropped bool
+}
+
+// requestJSON is Request as /_fake/requests shows it.
+type requestJSON struct {
+	ID                    int64   `json:"id"`
+	Time                  string  `json:"time"`
+	Method                string  `json:"method"`
+	Path                  string  `json:"path"`
+	Template              string  `json:"template"`
+	Query                 string  `json:"query"`
+	OrgID                 string  `json:"organization_id"`
+	Status                int     `json:"status"`
+	DurationMS            float64 `json:"duration_ms"`
+	UserID                int     `json:"user_id"`
+	UserEmail             string  `json:"user_email"`
+	Key                   string  `json:"key"`
+	KeyID                 string  `json:"key_id"`
+	Session               bool    `json:"session"`
+	RequestBody           string  `json:"request_body"`
+	RequestBodyTruncated  bool    `json:"request_body_truncated"`
+	ResponseBody          string  `json:"response_body"`
+	ResponseBodyTruncated bool    `json:"response_body_truncated"`
+	Fault                 int     `json:"fault"`
+	Reactor               bool    `json:"reactor"`
+	Dropped               bool    `json:"dropped"`
+}
+
+// MarshalJSON renders the request as /_fake/requests does: bodies as strings, the time in
+// RFC 3339 and the duration in milliseconds.
+func (r Request) MarshalJSON() ([]byte, error) {
+	return json.Marshal(requestJSON{
+		ID: r.ID, Time: r.Time.UTC().Format(time.RFC3339Nano), Method: r.Method, Path: r.Path, Template: r.Template,
+		Query: r.Query, OrgID: r.OrgID, Status: r.Status, DurationMS: float64(r.Duration) / float64(time.Millisecond),
+		UserID: r.UserID, UserEmail: r.UserEmail, Key: r.Key, KeyID: r.KeyID, Session: r.Session,
+		RequestBody: string(r.RequestBody), RequestBodyTruncated: r.RequestBodyTruncated,
+		ResponseBody: string(r.ResponseBody), ResponseBodyTruncated: r.ResponseBodyTruncated,
+		Fault: r.Fault, Reactor: r.Reactor, Dropped: r.Dropped,
+	})
+}
+
+// RequestFilter selects journal entries; zero fields match everything.
+type RequestFilter struct {
+	// Method matches case-insensitively.
+	Method string
+	// Path is a route template (any "{...}" segment matches any variable), a concrete path,
+	// or a prefix ending in "*"; trailing slashes do not matter.
+	Path string
+	// Status matches the response status exactly.
+	Status int
+	// OrgID matches the organization the request addressed.
+	OrgID string
+	// Since keeps requests that arrived at or after this server-clock time.
+	Since time.Time
+	// AfterID keeps requests with an ID above it (IDs are in arrival order).
+	AfterID int64
+}
+
+func (f *RequestFilter) match(r *Request) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, r.Method)) &&
+		matchPath(f.Path, r.Path, r.Template) &&
+		(f.Status == 0 || f.Status == r.Status) &&
+		(f.OrgID == "" || strings.EqualFold(f.OrgID, r.OrgID)) &&
+		(f.Since.IsZero() || !r.Time.Before(f.Since)) &&
+		r.ID > f.AfterID
+}
+
+// Journal records the requests a server answered, oldest first, keeping the most recent
+// ones up to its size. It is safe for concurrent use.
+type Journal struct {
+	size      int
+	bodyLimit int
+
+	mu   sync.Mutex
+	ring []Request // grows up to size, then wraps
+	next int       // once full: the oldest entry, overwritten next
+	seq  int64
+}
+
+func newJournal(size, bodyLimit int) *Journal {
+	return &Journal{size: size, bodyLimit: bodyLimit}
+}
+
+// Journal returns the server's request journal.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// Size is the most requests the journal keeps (0: the journal is off).
+func (j *Journal) Size() int { return j.size }
+
+// Len is how many requests the journal holds now.
+func (j *Journal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.ring)
+}
+
+// Clear forgets every recorded request (IDs keep counting).
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	j.ring, j.next = nil, 0
+	j.mu.Unlock()
+}
+
+// Requests returns the recorded requests the filter selects, oldest first.
+func (j *Journal) Requests(f RequestFilter) []Request {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []Request
+	j.each(func(r *Request) {
+		if f.match(r) {
+			out = append(out, *r)
+		}
+	})
+	return out
+}
+
+// Last returns the most recent request, if any.
+func (j *Journal) Last() (Request, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.ring) == 0 {
+		return Request{}, false
+	}
+	i := len(j.ring) - 1
+	if len(j.ring) == j.size {
+		i = (j.next + j.size - 1) % j.size
+	}
+	return j.ring[i], true
+}
+
+// Count returns how many recorded requests have the method ("" = any) and path (a
+// template, a concrete path or a prefix ending in "*", as in RequestFilter).
+func (j *Journal) Count(method, path string) int {
+	f := RequestFilter{Method: method, Path: path}
+	n := 0
+	j.mu.Lock()
+	j.each(func(r *Request) {
+		if f.match(r) {
+			n++
+		}
+	})
+	j.mu.Unlock()
+	return n
+}
+
+// TB is the part of testing.TB the assertions use.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// AssertCalled reports a test error unless exactly times requests matched method and path
+// (times < 0: at least one). path is a route template, a concrete path or a prefix ending
+// in "*". It returns whether the assertion held.
+//
+//	srv.Journal().AssertCalled(t, "POST", "/api/organizations/{organization_id}/invites/", 1)
+func (j *Journal) AssertCalled(t TB, method, path string, times int) bool {
+	t.Helper()
+	n := j.Count(method, path)
+	if (times < 0 && n > 0) || n == times {
+		return true
+	}
+	want := fmt.Sprint(times)
+	if times < 0 {
+		want = "at least 1"
+	}
+	t.Errorf("fakehog: %s %s was called %d times, want %s\n%s", orAny(method), path, n, want, j.describe())
+	return false
+}
+
+// AssertNotCalled reports a test error if any request matched method and path.
+func (j *Journal) AssertNotCalled(t TB, method, path string) bool {
+	t.Helper()
+	n := j.Count(method, path)
+	if n == 0 {
+		return true
+	}
+	t.Errorf("fakehog: %s %s was called %d times, want none\n%s", orAny(method), path, n, j.describe())
+	return false
+}
+
+func orAny(method string) string {
+	if method == "" {
+		return "any method"
+	}
+	return strings.ToUpper(method)
+}
+
+// describe lists the last recorded requests for a failure message.
+func (j *Journal) describe() string {
+	const show = 20
+	all := j.Requests(RequestFilter{})
+	if len(all) == 0 {
+		return "the journal is empty"
+	}
+	var b strings.Builder
+	if len(all) > show {
+		fmt.Fprintf(&b, "last %d of %d recorded requests:\n", show, len(all))
+		all = all[len(all)-show:]
+	} else {
+		b.WriteString("recorded requests:\n")
+	}
+	for _, r := range all {
+		fmt.Fprintf(&b, "  #%d %s %s → %d\n", r.ID, r.Method, r.Path, r.Status)
+	}
+	return b.String()
+}
+
+// each calls fn on every entry, oldest first. j.mu must be held.
+func (j *Journal) each(fn func(*Request)) {
+	if len(j.ring) < j.size {
+		for i := range j.ring {
+			fn(&j.ring[i])
+		}
+		return
+	}
+	for k := 0; k < len(j.ring); k++ {
+		fn(&j.ring[(j.next+k)%len(j.ring)])
+	}
+}
+
+// add appends an entry, overwriting the oldest once the ring is full. The ring's backing
+// array never grows beyond size.
+func (j *Journal) add(r Request) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.seq++
+	r.ID = j.seq
+	if len(j.ring) < j.size {
+		if len(j.ring) == cap(j.ring) {
+			grown := make([]Request, len(j.ring), min(max(2*cap(j.ring), 16), j.size))
+			copy(grown, j.ring)
+			j.ring = grown
+		}
+		j.ring = append(j.ring, r)
+		return
+	}
+	j.ring[j.next] = r
+	j.next = (j.next + 1) % j.size
+}
+
+// recorder follows one request through the server: it wraps the ResponseWriter to see the
+// status and the response body, taps the request body, and collects what the pipeline
+// learns on the way (template, caller, fault).
+type recorder struct {
+	http.ResponseWriter
+	j         *Journal
+	r         *http.Request
+	start     time.Time // wall clock, for Duration
+	entry     Request
+	wroteHead bool
+	filed     bool
+	resp      []byte
+	respMore  bool
+	tap       bodyTap
+}
+
+var recorderPool = sync.Pool{New: func() any { return new(recorder) }}
+
+// begin starts recording a request that arrived at now (server clock).
+func (j *Journal) begin(w http.ResponseWriter, r *http.Request, now time.Time) *recorder {
+	rec := recorderPool.Get().(*recorder)
+	rec.ResponseWriter, rec.j, rec.r, rec.start = w, j, r, time.Now()
+	rec.entry = Request{Time: now, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	rec.resp = rec.resp[:0]
+	if r.Body != nil && r.Body != http.NoBody {
+		rec.tap = bodyTap{rc: r.Body, buf: rec.tap.buf[:0], limit: j.bodyLimit}
+		r.Body = &rec.tap
+	}
+	return rec
+}
+
+// file adds the request's entry to the journal, once. It normally runs when the handler
+// returns; a dropped connection files it before closing, so that the client never sees the
+// outcome of a request the journal does not hold yet.
+func (j *Journal) file(rec *recorder) {
+	if rec.filed {
+		return
+	}
+	rec.filed = true
+	// A body the handler did not read (an unrouted path, an injected failure) is still
+	// worth recording: read what the journal keeps of it (never after a hijack).
+	if t := &rec.tap; t.rc != nil && !t.eof && !rec.entry.Dropped && len(t.buf) < t.limit {
+		_, _ = io.CopyN(io.Discard, t, int64(t.limit-len(t.buf))+1)
+	}
+	e := rec.entry
+	e.Duration = time.Since(rec.start)
+	if !rec.wroteHead && !e.Dropped {
+		e.Status = http.StatusOK // a handler that writes nothing answers 200
+	}
+	e.RequestBody, e.RequestBodyTruncated = cloneBytes(rec.tap.buf), rec.tap.more
+	e.ResponseBody, e.ResponseBodyTruncated = cloneBytes(rec.resp), rec.respMore
+	j.add(e)
+}
+
+// finish files the entry (unless already filed) and recycles the recorder.
+func (j *Journal) finish(rec *recorder) {
+	j.file(rec)
+	buf, resp := rec.tap.buf[:0], rec.resp[:0]
+	*rec = recorder{}
+	// Keep scratch buffers of a reasonable size for the next request.
+	if cap(buf) <= 64<<10 {
+		rec.tap.buf = buf
+	}
+	if cap(resp) <= 64<<10 {
+		rec.resp = resp
+	}
+	recorderPool.Put(rec)
+}
+
+func cloneBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return bytes.Clone(b)
+}
+
+// abort notes how a request that panicked ended: http.ErrAbortHandler is a dropped
+// connection, anything else a 500 as net/http would answer.
+func (rec *recorder) abort(p any) {
+	if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		rec.entry.Dropped = true
+		rec.entry.Status = 0
+		return
+	}
+	if !rec.wroteHead {
+		rec.wroteHead = true
+		rec.entry.Status = http.StatusInternalServerError
+	}
+}
+
+// identify notes the caller, as the pipeline found it (inside the request's transaction).
+func (rec *recorder) identify(c *call) {
+	if c.user != nil {
+		rec.entry.UserID, rec.entry.UserEmail = c.user.ID, c.user.Email
+		rec.entry.Session = c.key == nil
+	}
+	if c.key != nil {
+		rec.entry.Key, rec.entry.KeyID = c.key.MaskValue, c.key.ID
+	}
+	if c.org != nil {
+		rec.entry.OrgID = c.org.ID
+	}
+}
+
+// recorderOf returns the journal's recorder wrapping w, or nil.
+func recorderOf(w http.ResponseWriter) *recorder {
+	rec, _ := w.(*recorder)
+	return rec
+}
+
+// WriteHeader records the status.
+func (rec *recorder) WriteHeader(code int) {
+	if !rec.wroteHead {
+		rec.wroteHead = true
+		rec.entry.Status = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+// Write keeps the start of the body, up to the journal's limit.
+func (rec *recorder) Write(p []byte) (int, error) {
+	if !rec.wroteHead {
+		rec.WriteHeader(http.StatusOK)
+	}
+	if room := rec.j.bodyLimit - len(rec.resp); room > 0 {
+		rec.resp = append(rec.resp, p[:min(room, len(p))]...)
+		if len(p) > room {
+			rec.respMore = true
+		}
+	} else if len(p) > 0 {
+		rec.respMore = true
+	}
+	return rec.ResponseWriter.Write(p)
+}
+
+// Flush passes through to the underlying writer.
+func (rec *recorder) Flush() {
+	if f, ok := rec.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack passes through to the underlying writer (used by drop faults) and marks the
+// request dropped.
+func (rec *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := rec.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("fakehog: the response writer cannot be hijacked")
+	}
+	conn, rw, err := hj.Hijack()
+	if err == nil {
+		rec.entry.Dropped = true
+		rec.entry.Status = 0
+		rec.wroteHead = true
+	}
+	return conn, rw, err
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// bodyTap keeps the first limit bytes of a request body as the handler reads it.
+type bodyTap struct {
+	rc    io.ReadCloser
+	buf   []byte
+	limit int
+	more  bool
+	eof   bool
+}
+
+func (b *bodyTap) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
+	if n > 0 {
+		room := b.limit - len(b.buf)
+		if room > 0 {
+			b.buf = append(b.buf, p[:min(room, n)]...)
+		}
+		if n > room {
+			b.more = true
+		}
+	}
+	return n, err
+}
+
+func (b *bodyTap) Close() error { return b.rc.Close() }
+
+// matchPath reports whether a request (its concrete path and route template) matches
+// pattern: "" or "*" match all; a pattern ending in "*" is a prefix of the path; a pattern
+// with "{...}" segments is compared with the template, any variable matching any variable;
+// anything else is compared with the path. Trailing slashes are ignored.
+func matchPath(pattern, path, template string) bool {
+	switch {
+	case pattern == "" || pattern == "*":
+		return true
+	case strings.HasSuffix(pattern, "*"):
+		return strings.HasPrefix(path, pattern[:len(pattern)-1])
+	case strings.Contains(pattern, "{"):
+		return template != "" && sameTemplate(pattern, template)
+	}
+	return strings.TrimSuffix(pattern, "/") == strings.TrimSuffix(path, "/")
+}
+
+// sameTemplate compares two path templates segment by segment; "{...}" segments match each
+// other whatever the variable's name.
+func sameTemplate(a, b string) bool {
+	a, b = strings.Trim(a, "/"), strings.Trim(b, "/")
+	for {
+		sa, restA, moreA := strings.Cut(a, "/")
+		sb, restB, moreB := strings.Cut(b, "/")
+		if isVar(sa) != isVar(sb) || (!isVar(sa) && sa != sb) {
+			return false
+		}
+		if !moreA || !moreB {
+			return moreA == moreB
+		}
+		a, b = restA, restB
+	}
+}
+
+func isVar(seg string) bool {
+	return len(seg) > 1 && seg[0] == '{' && seg[len(seg)-1] == '}'
+}

@@ -1,0 +1,229 @@
+package httptestutil
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fakehog/fakehog/fake"
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+var epoch = time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
+
+// both runs a test against a listening and an in-memory server.
+func both(t *testing.T, fn func(t *testing.T, srv *Server)) {
+	t.Run("socket", func(t *testing.T) { fn(t, NewServer(t, fake.WithSeed(1), fake.WithClock(store.NewManualClock(epoch)))) })
+	t.Run("memory", func(t *testing.T) {
+		fn(t, NewInMemory(t, fake.WithSeed(1), fake.WithClock(store.NewManualClock(epoch))))
+	})
+}
+
+// call sends a request and decodes the JSON answer.
+func call(t *testing.T, c *http.Client, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &out); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %s", method, url, data)
+		}
+	}
+	return res.StatusCode, out
+}
+
+func TestClients(t *testing.T) {
+	both(t, func(t *testing.T, srv *Server) {
+		status, body := call(t, srv.Client(), "GET", srv.URL+"/api/organizations/", "")
+		if status != 200 || body["count"].(float64) != 1 {
+			t.Fatalf("list organizations = %d %v", status, body)
+		}
+		// A session-only operation: the key is refused, the session works.
+		path := srv.URL + "/api/organizations/@current/members/@me/scoped_api_keys/"
+		if status, body := call(t, srv.Client(), "GET", path, ""); status != 403 ||
+			body["detail"] != "This action does not support Personal API Key access" {
+			t.Errorf("key on a session-only operation = %d %v", status, body)
+		}
+		if status, body := call(t, srv.SessionClient(), "GET", path, ""); status != 200 {
+			t.Errorf("session on a session-only operation = %d %v", status, body)
+		}
+		// No credentials at all.
+		if status, _ := call(t, srv.ClientWithKey("phx_nope"), "GET", srv.URL+"/api/organizations/", ""); status != 401 {
+			t.Errorf("bad key = %d, want 401", status)
+		}
+		last, _ := srv.Journal().Last()
+		if last.Status != 401 || last.Template != "/api/organizations/" {
+			t.Errorf("journal's last request = %+v", last)
+		}
+	})
+}
+
+func TestInMemoryListensNowhere(t *testing.T) {
+	srv := NewInMemory(t)
+	if !srv.InMemory() || srv.URL != InMemoryURL {
+		t.Fatalf("URL = %q, InMemory = %v", srv.URL, srv.InMemory())
+	}
+	if NewServer(t).InMemory() {
+		t.Error("a listening server says it is in memory")
+	}
+	// Pagination links carry the in-memory host and can be followed.
+	d := srv.Defaults()
+	for i := 0; i < 3; i++ {
+		if status, body := call(t, srv.Client(), "POST", srv.URL+"/api/organizations/"+d.OrganizationID+"/invites/",
+			`{"target_email":"p`+string(rune('a'+i))+`@example.com"}`); status != 201 {
+			t.Fatalf("create invite = %d %v", status, body)
+		}
+	}
+	_, page := call(t, srv.Client(), "GET", srv.URL+"/api/organizations/"+d.OrganizationID+"/invites/?limit=2", "")
+	next, _ := page["next"].(string)
+	if !strings.HasPrefix(next, InMemoryURL+"/") {
+		t.Fatalf("next = %q", next)
+	}
+	if status, page := call(t, srv.Client(), "GET", next, ""); status != 200 || len(page["results"].([]any)) != 1 {
+		t.Errorf("following next = %d %v", status, page)
+	}
+	// The journal records in-memory requests like any other.
+	srv.Journal().AssertCalled(t, "POST", "/api/organizations/{organization_id}/invites/", 3)
+}
+
+func TestClientForAnyUser(t *testing.T) {
+	both(t, func(t *testing.T, srv *Server) {
+		d := srv.Defaults()
+		err := srv.Store().Write(func(tx *store.Tx) error {
+			u, err := tx.CreateUser(store.NewUser{Email: "Mia@Example.com", FirstName: "Mia"})
+			if err != nil {
+				return err
+			}
+			_, err = tx.AddMember(d.OrganizationID, u.ID, store.LevelMember, 0)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgPath := srv.URL + "/api/organizations/" + d.OrganizationID
+		status, body := call(t, srv.ClientFor("mia@example.com"), "GET", orgPath+"/members/", "")
+		if status != 200 || body["count"].(float64) != 2 {
+			t.Fatalf("members as Mia = %d %v", status, body)
+		}
+		last, _ := srv.Journal().Last()
+		if last.UserEmail != "Mia@Example.com" || last.Key == "" || last.Session {
+			t.Errorf("journal identity = %q key %q session %v", last.UserEmail, last.Key, last.Session)
+		}
+		// The key is made once and reused.
+		if a, b := srv.KeyFor("mia@example.com"), srv.KeyFor("MIA@example.com"); a != b {
+			t.Errorf("KeyFor made two keys: %s, %s", a, b)
+		}
+		// Scopes are the key's: a read-only key cannot invite.
+		ro := srv.ClientFor("mia@example.com", "organization_member:read")
+		if status, body := call(t, ro, "POST", orgPath+"/invites/", `{"target_email":"x@example.com"}`); status != 403 ||
+			body["detail"] != "API key missing required scope 'organization_member:write'" {
+			t.Errorf("read-only key invites = %d %v", status, body)
+		}
+		// Members are not admins: as PostHog, Mia may not delete the organization.
+		if status, _ := call(t, ro, "GET", orgPath+"/invites/", ""); status != 200 {
+			t.Errorf("read-only key lists invites = %d", status)
+		}
+		// A session for Mia, for session-only operations.
+		status, body = call(t, srv.SessionClientFor("mia@example.com"), "GET", orgPath+"/members/@me/scoped_api_keys/", "")
+		if status != 200 {
+			t.Fatalf("session-only operation as Mia = %d %v", status, body)
+		}
+		last, _ = srv.Journal().Last()
+		if last.UserEmail != "Mia@Example.com" || !last.Session || last.Key != "" {
+			t.Errorf("journal identity = %q key %q session %v", last.UserEmail, last.Key, last.Session)
+		}
+		// After Reset Mia is gone; the owner's credentials still work.
+		srv.Reset()
+		if status, _ := call(t, srv.Client(), "GET", orgPath+"/members/", ""); status != 200 {
+			t.Errorf("owner after Reset = %d", status)
+		}
+	})
+}
+
+func TestKeyForRecreatesAfterRestore(t *testing.T) {
+	srv := NewInMemory(t)
+	snap := srv.Snapshot()
+	srv.KeyFor(fake.DefaultUserEmail)
+	srv.Restore(snap) // the key is gone from the store
+	k := srv.KeyFor(fake.DefaultUserEmail)
+	if status, _ := call(t, srv.ClientWithKey(k), "GET", srv.URL+"/api/organizations/", ""); status != 200 {
+		t.Errorf("key made again after Restore = %d, want 200", status)
+	}
+}
+
+func TestDroppedConnection(t *testing.T) {
+	both(t, func(t *testing.T, srv *Server) {
+		if _, err := srv.AddFault(fake.Fault{Method: "POST", Path: "/api/organizations/{organization_id}/invites/", Drop: true, Times: 1}); err != nil {
+			t.Fatal(err)
+		}
+		url := srv.URL + "/api/organizations/" + srv.Defaults().OrganizationID + "/invites/"
+		_, err := srv.Client().Post(url, "application/json", strings.NewReader(`{"target_email":"a@example.com"}`))
+		if err == nil {
+			t.Fatal("request on a dropped connection succeeded")
+		}
+		if srv.InMemory() && !errors.Is(err, io.EOF) {
+			t.Errorf("in-memory drop error = %v, want io.EOF", err)
+		}
+		last, _ := srv.Journal().Last()
+		if !last.Dropped || last.Status != 0 || last.Fault == 0 {
+			t.Errorf("journal entry = %+v", last)
+		}
+		// The rule was used up; nothing was created.
+		status, body := call(t, srv.Client(), "GET", url, "")
+		if status != 200 || body["count"].(float64) != 0 {
+			t.Errorf("invites after the dropped create = %d %v", status, body)
+		}
+	})
+}
+
+func TestPromotedControls(t *testing.T) {
+	both(t, func(t *testing.T, srv *Server) {
+		url := srv.URL + "/api/organizations/" + srv.Defaults().OrganizationID + "/invites/"
+		call(t, srv.Client(), "POST", url, `{"target_email":"a@example.com"}`)
+		srv.Clock().Advance(72*time.Hour + time.Second)
+		_, body := call(t, srv.Client(), "GET", url, "")
+		if inv := body["results"].([]any)[0].(map[string]any); inv["is_expired"] != true {
+			t.Errorf("invite after 72h+1s: is_expired = %v", inv["is_expired"])
+		}
+		srv.Reset()
+		if _, body := call(t, srv.Client(), "GET", url, ""); body["count"].(float64) != 0 {
+			t.Errorf("invites after Reset = %v", body["count"])
+		}
+		if n := srv.Journal().Len(); n != 1 {
+			t.Errorf("journal after Reset holds %d requests, want 1 (the list since)", n)
+		}
+	})
+}
+
+func TestHeadInMemory(t *testing.T) {
+	srv := NewInMemory(t)
+	res, err := srv.Client().Head(srv.URL + "/api/organizations/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || len(data) != 0 {
+		t.Errorf("HEAD = %d with %d body bytes", res.StatusCode, len(data))
+	}
+}
