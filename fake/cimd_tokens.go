@@ -1,9 +1,69 @@
 package fake
 
-func (s *Server) createCIMDToken(c *call) (any, error) { return nil, errNotImplemented }
+import (
+	"github.com/fakehog/fakehog/fake/store"
+)
 
-func (s *Server) deleteCIMDToken(c *call) (any, error) { return nil, errNotImplemented }
+// cimdTokenJSON is PostHog's CIMDVerificationToken; Value (CIMDVerificationTokenWithValue)
+// is only in the create answer.
+type cimdTokenJSON struct {
+	ID         string         `json:"id"`
+	Label      string         `json:"label"`
+	MaskValue  *string        `json:"mask_value"`
+	CreatedBy  *userBasicJSON `json:"created_by"`
+	CreatedAt  string         `json:"created_at"`
+	LastUsedAt *string        `json:"last_used_at"`
+	Value      *string        `json:"value,omitempty"`
+}
 
-func (s *Server) getCIMDToken(c *call) (any, error) { return nil, errNotImplemented }
+func cimdTokenView(tx *store.Tx, t *store.CIMDToken, value string) cimdTokenJSON {
+	mask := t.MaskValue
+	v := cimdTokenJSON{ID: t.ID, Label: t.Label, MaskValue: &mask, CreatedBy: userBasicByID(tx, t.CreatedBy),
+		CreatedAt: isoTime(t.CreatedAt), LastUsedAt: isoTimePtr(t.LastUsedAt)}
+	if value != "" {
+		v.Value = &value
+	}
+	return v
+}
 
-func (s *Server) listCIMDTokens(c *call) (any, error) { return nil, errNotImplemented }
+// cimdToken finds the URL's token in the call's organization (404 otherwise).
+func (c *call) cimdToken() (*store.CIMDToken, error) {
+	t := c.tx.CIMDToken(c.org.ID, c.vars["id"])
+	if t == nil {
+		return nil, store.ErrNotFound()
+	}
+	return t, nil
+}
+
+func (s *Server) listCIMDTokens(c *call) (any, error) {
+	return paginate(c, c.tx.CIMDTokens(c.org.ID), func(t *store.CIMDToken) any { return cimdTokenView(c.tx, t, "") }), nil
+}
+
+func (s *Server) createCIMDToken(c *call) (any, error) {
+	vals, err := c.validateAs(store.CIMDTokenFields, store.Create)
+	if err != nil {
+		return nil, err
+	}
+	t, value, err := c.tx.CreateCIMDToken(c.org.ID, store.NewCIMDToken{Label: vals.Str("label"), CreatedBy: c.user})
+	if err != nil {
+		return nil, err
+	}
+	return cimdTokenView(c.tx, t, value), nil
+}
+
+func (s *Server) getCIMDToken(c *call) (any, error) {
+	t, err := c.cimdToken()
+	if err != nil {
+		return nil, err
+	}
+	return cimdTokenView(c.tx, t, ""), nil
+}
+
+func (s *Server) deleteCIMDToken(c *call) (any, error) {
+	t, err := c.cimdToken()
+	if err != nil {
+		return nil, err
+	}
+	c.tx.DeleteCIMDToken(t, c.user)
+	return nil, nil
+}

@@ -1,9 +1,233 @@
 package store
 
-// legalState holds legal documents (BAA, DPA).
-type legalState struct{ noHooks }
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
-func (s *legalState) init() {}
+// LegalDocument is a BAA or DPA an organization asked PostHog to sign (PostHog's
+// LegalDocument). The e-signature provider is emulated: a document stays
+// submitted_for_signature until MarkLegalDocumentSigned.
+type LegalDocument struct {
+	ID                  string
+	OrgID               string
+	DocumentType        string // LegalBAA or LegalDPA
+	CompanyName         string
+	CompanyAddress      string
+	RepresentativeName  string
+	RepresentativeTitle string
+	RepresentativeEmail string
+	DPAMode             string // "pretty" or "lawyer" for a DPA, "" for a BAA
+	Status              string // LegalStatusSubmitted or LegalStatusSigned
+	// SignedDocumentURL is where download redirects once the document is signed.
+	SignedDocumentURL string
+	CreatedBy         int // user id; 0 when none
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Legal document types and statuses.
+const (
+	LegalBAA             = "BAA"
+	LegalDPA             = "DPA"
+	LegalStatusSubmitted = "submitted_for_signature"
+	LegalStatusSigned    = "signed"
+)
+
+// Messages of the legal document rules.
+const (
+	MsgBAANeedsAddon          = "A Boost, Scale, or Enterprise add-on is required to generate a BAA."
+	MsgDPANeedsAddress        = "Company address is required for a DPA."
+	MsgDPANeedsMode           = "Pick 'pretty' or 'lawyer' to submit. 'fairytale' and 'tswift' are preview-only."
+	msgLegalDocumentExistsFmt = "Your organization already has a %s. Contact support if you need a new one."
+)
+
+// BAAAddonFeatures are the organization features that count as a Boost, Scale or Enterprise
+// add-on, any of which allows a BAA.
+var BAAAddonFeatures = []string{"boost", "scale", "enterprise"}
+
+// legalState holds legal documents (BAA, DPA).
+type legalState struct {
+	noHooks
+	byID  map[string]*LegalDocument
+	byOrg map[string][]string // creation order
+}
+
+func (s *legalState) init() {
+	s.byID = map[string]*LegalDocument{}
+	s.byOrg = map[string][]string{}
+}
 
 // clone returns a deep copy.
-func (s *legalState) clone() legalState { return legalState{} }
+func (s *legalState) clone() legalState {
+	c := legalState{}
+	c.init()
+	for id, d := range s.byID {
+		dc := *d
+		c.byID[id] = &dc
+	}
+	for org, ids := range s.byOrg {
+		c.byOrg[org] = append([]string(nil), ids...)
+	}
+	return c
+}
+
+// dropOrg removes the organization's documents.
+func (s *legalState) dropOrg(tx *Tx, orgID string) {
+	for _, id := range s.byOrg[orgID] {
+		delete(s.byID, id)
+	}
+	delete(s.byOrg, orgID)
+}
+
+// LegalDocumentFields are the fields of a legal document create body.
+var LegalDocumentFields = Fields{
+	{Name: "document_type", Kind: Choice, Required: true, Choices: []any{LegalBAA, LegalDPA}},
+	{Name: "company_name", Kind: String, Required: true, MaxLen: 255},
+	{Name: "company_address", Kind: String, MaxLen: 512, AllowBlank: true, Default: ""},
+	{Name: "representative_name", Kind: String, MaxLen: 255, AllowBlank: true, Default: ""},
+	{Name: "representative_title", Kind: String, MaxLen: 255, AllowBlank: true, Default: ""},
+	{Name: "representative_email", Kind: Email, Required: true},
+	{Name: "dpa_mode", Kind: String, MaxLen: 16, AllowBlank: true, Default: ""},
+}
+
+// LegalDocumentsAvailable reports whether legal documents exist on this instance: only on
+// PostHog Cloud (self-hosted answers 404 to every legal document call).
+func (tx *Tx) LegalDocumentsAvailable() bool { return !tx.opts.SelfHosted }
+
+// LegalDocuments lists an organization's legal documents, newest first.
+func (tx *Tx) LegalDocuments(orgID string) []*LegalDocument {
+	ids := tx.st.ext.legal.byOrg[orgID]
+	out := make([]*LegalDocument, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		out = append(out, tx.st.ext.legal.byID[ids[i]])
+	}
+	return out
+}
+
+// LegalDocument returns the organization's document with that id, or nil (also for an id
+// that is not a UUID).
+func (tx *Tx) LegalDocument(orgID, id string) *LegalDocument {
+	d := tx.st.ext.legal.byID[strings.ToLower(id)]
+	if d == nil || d.OrgID != orgID {
+		return nil
+	}
+	return d
+}
+
+// NewLegalDocument is the input of CreateLegalDocument.
+type NewLegalDocument struct {
+	ID                  string // optional fixed id (a UUID)
+	DocumentType        string // LegalBAA or LegalDPA
+	CompanyName         string
+	CompanyAddress      string
+	RepresentativeName  string
+	RepresentativeTitle string
+	RepresentativeEmail string
+	DPAMode             string
+	CreatedBy           int // user id; 0 for none
+	// Signed seeds the document as already signed (scenarios); SignedDocumentURL as in
+	// MarkLegalDocumentSigned.
+	Signed            bool
+	SignedDocumentURL string
+}
+
+// LegalDocumentInput turns a validated create body (LegalDocumentFields) into the input of
+// CreateLegalDocument.
+func LegalDocumentInput(vals Values, createdBy int) NewLegalDocument {
+	return NewLegalDocument{DocumentType: vals.Str("document_type"), CompanyName: vals.Str("company_name"),
+		CompanyAddress: vals.Str("company_address"), RepresentativeName: vals.Str("representative_name"),
+		RepresentativeTitle: vals.Str("representative_title"), RepresentativeEmail: vals.Str("representative_email"),
+		DPAMode: vals.Str("dpa_mode"), CreatedBy: createdBy}
+}
+
+// CreateLegalDocument submits a BAA or DPA for signature, with PostHog's rules in its order:
+// a BAA needs a Boost, Scale or Enterprise add-on (403; BAAAddonFeatures) and ignores the
+// address and DPA mode; a DPA needs a company address and a DPA mode of "pretty" or
+// "lawyer"; an organization holds one document per type.
+func (tx *Tx) CreateLegalDocument(orgID string, in NewLegalDocument) (*LegalDocument, error) {
+	org := tx.st.orgs[orgID]
+	if org == nil {
+		return nil, NotFound(MsgOrgNotFound)
+	}
+	// Scenario input has not been through LegalDocumentFields (the API's has).
+	if in.CompanyName == "" {
+		return nil, FieldError("company_name", "required", MsgRequired)
+	}
+	if !validEmail(in.RepresentativeEmail) {
+		return nil, FieldError("representative_email", "invalid_input", MsgInvalidEmail)
+	}
+	switch in.DocumentType {
+	case LegalBAA:
+		if !orgHasAnyFeature(org, BAAAddonFeatures) {
+			return nil, Forbidden(MsgBAANeedsAddon)
+		}
+		in.DPAMode, in.CompanyAddress = "", ""
+	case LegalDPA:
+		if strings.TrimSpace(in.CompanyAddress) == "" {
+			return nil, FieldError("company_address", "invalid_input", MsgDPANeedsAddress)
+		}
+		if in.DPAMode != "pretty" && in.DPAMode != "lawyer" {
+			return nil, FieldError("dpa_mode", "invalid_input", MsgDPANeedsMode)
+		}
+	default:
+		return nil, FieldError("document_type", "invalid_choice", MsgInvalidChoice(in.DocumentType))
+	}
+	for _, id := range tx.st.ext.legal.byOrg[orgID] {
+		if tx.st.ext.legal.byID[id].DocumentType == in.DocumentType {
+			return nil, FieldError("document_type", "invalid_input", fmt.Sprintf(msgLegalDocumentExistsFmt, in.DocumentType))
+		}
+	}
+	id := strings.ToLower(in.ID)
+	if id == "" {
+		id = tx.NewUUID()
+	} else if !IsUUID(id) || tx.st.ext.legal.byID[id] != nil {
+		return nil, Invalid("A legal document id must be a new UUID.")
+	}
+	d := &LegalDocument{ID: id, OrgID: orgID, DocumentType: in.DocumentType, CompanyName: in.CompanyName,
+		CompanyAddress: in.CompanyAddress, RepresentativeName: in.RepresentativeName,
+		RepresentativeTitle: in.RepresentativeTitle, RepresentativeEmail: in.RepresentativeEmail, DPAMode: in.DPAMode,
+		Status: LegalStatusSubmitted, CreatedBy: in.CreatedBy, CreatedAt: tx.now, UpdatedAt: tx.now}
+	tx.st.ext.legal.byID[id] = d
+	tx.st.ext.legal.byOrg[orgID] = append(tx.st.ext.legal.byOrg[orgID], id)
+	if in.Signed {
+		tx.MarkLegalDocumentSigned(d, in.SignedDocumentURL)
+	}
+	return d, nil
+}
+
+// MarkLegalDocumentSigned emulates the e-signature provider's "document completed" webhook:
+// the document becomes signed and download redirects to signedURL ("" gives a deterministic
+// fake signed URL, DefaultSignedDocumentURL).
+func (tx *Tx) MarkLegalDocumentSigned(d *LegalDocument, signedURL string) {
+	if signedURL == "" {
+		signedURL = DefaultSignedDocumentURL(d)
+	}
+	d.Status, d.SignedDocumentURL, d.UpdatedAt = LegalStatusSigned, signedURL, tx.now
+}
+
+// DefaultSignedDocumentURL is the fake presigned URL of a signed document's PDF: derived
+// from its ids only, so it is the same on every run. The host never resolves (.invalid).
+func DefaultSignedDocumentURL(d *LegalDocument) string {
+	sig := hashSecret(d.OrgID + "/" + d.ID)[:32]
+	return "https://legal-documents.fakehog.invalid/" + d.OrgID + "/" + d.ID + ".pdf?expires_in=60&signature=" + sig
+}
+
+// LegalDocumentDownloadURL returns where download redirects: the signed PDF's URL, or "" while
+// the document awaits signature (404).
+func (tx *Tx) LegalDocumentDownloadURL(d *LegalDocument) string {
+	if d.Status != LegalStatusSigned {
+		return ""
+	}
+	return d.SignedDocumentURL
+}
+
+func orgHasAnyFeature(o *Organization, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := o.Feature(k); ok {
+			return true
+		}
+	}
+	return false
+}
