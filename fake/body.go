@@ -1,8 +1,10 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -48,7 +50,10 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 			}
 			return nil, errParse("JSON parse error - " + jsonErrorText(data))
 		}
-		return &requestBody{raw: data, json: gjson.ParseBytes(data)}, nil
+		if jsonDepth(data) > maxJSONDepth {
+			return nil, errParse(fmt.Sprintf("JSON parse error - nesting deeper than %d levels", maxJSONDepth))
+		}
+		return &requestBody{raw: data, json: gjson.ParseBytes(lastKeyWins(data))}, nil
 	case mt == "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(data))
 		if err != nil {
@@ -71,6 +76,81 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 		ct = "None"
 	}
 	return nil, errUnsupportedMedia(ct)
+}
+
+// maxJSONDepth bounds how deeply a request body may nest; no PostHog field comes close.
+const maxJSONDepth = 64
+
+// jsonDepth is the deepest nesting of arrays and objects in valid JSON data.
+func jsonDepth(data []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, b := range data {
+		switch {
+		case inString:
+			if escaped {
+				escaped = false
+			} else if b == '\\' {
+				escaped = true
+			} else if b == '"' {
+				inString = false
+			}
+		case b == '"':
+			inString = true
+		case b == '{' || b == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case b == '}' || b == ']':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// lastKeyWins rewrites an object with repeated keys so that the last value of each wins, as
+// Python's json module (and so PostHog) reads it; gjson would see the first.
+func lastKeyWins(data []byte) []byte {
+	res := gjson.ParseBytes(data)
+	if !res.IsObject() || !hasDuplicateKeys(res) {
+		return data
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return data
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
+// hasDuplicateKeys reports whether any object in res repeats a key.
+func hasDuplicateKeys(res gjson.Result) bool {
+	dup := false
+	var walk func(r gjson.Result)
+	walk = func(r gjson.Result) {
+		if dup {
+			return
+		}
+		if r.IsObject() {
+			seen := map[string]bool{}
+			r.ForEach(func(k, v gjson.Result) bool {
+				if seen[k.String()] {
+					dup = true
+					return false
+				}
+				seen[k.String()] = true
+				walk(v)
+				return !dup
+			})
+		} else if r.IsArray() {
+			r.ForEach(func(_, v gjson.Result) bool { walk(v); return !dup })
+		}
+	}
+	walk(res)
+	return dup
 }
 
 func formBody(vals map[string][]string) *requestBody {

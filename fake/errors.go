@@ -23,7 +23,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *store.Error
 	if !errors.As(err, &e) {
 		s.logger.Error("unexpected error", "method", r.Method, "path", r.URL.Path, "err", err)
-		e = &store.Error{Status: 500, Type: "server_error", Code: "error", Detail: "A server error occurred."}
+		e = errServer
 	}
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource"`, siteURL(r)))
@@ -43,6 +43,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // Errors of the HTTP layer itself.
 var (
 	errEndpointNotFound = store.NotFound("Endpoint not found.")
+	// errServer is PostHog's answer to an unhandled exception.
+	errServer           = &store.Error{Status: 500, Type: "server_error", Code: "error", Detail: "A server error occurred."}
 	errNotAuthenticated = &store.Error{Status: 401, Type: "authentication_error", Code: "not_authenticated", Detail: "Authentication credentials were not provided."}
 	errNoPAKAccess      = store.Forbidden("This action does not support Personal API Key access")
 )

@@ -413,8 +413,16 @@ func (rec *recorder) identify(c *call) {
 
 // recorderOf returns the journal's recorder wrapping w, or nil.
 func recorderOf(w http.ResponseWriter) *recorder {
-	rec, _ := w.(*recorder)
-	return rec
+	for {
+		switch v := w.(type) {
+		case *recorder:
+			return v
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = v.Unwrap()
+		default:
+			return nil
+		}
+	}
 }
 
 // WriteHeader records the status.

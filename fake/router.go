@@ -82,7 +82,9 @@ func (s *Server) buildRouter() *mux.Router {
 		}
 		g.methods[rt.Method] = rt
 	}
-	m := mux.NewRouter()
+	// No path cleaning: gorilla/mux would answer "/x/../" with a 301 to "/" where Django
+	// matches the raw path and finds no such object.
+	m := mux.NewRouter().SkipClean(true)
 	s.registerAdmin(m)
 	for _, p := range order {
 		g := groups[p]

@@ -14,9 +14,14 @@
 package fake
 
 import (
+	"bufio"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -165,7 +170,7 @@ func New(opts ...Option) (*Server, error) {
 // ServeHTTP answers one request. Requests outside /_fake/ are recorded in the journal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
-		s.router.ServeHTTP(w, r)
+		s.serveRecovering(w, r)
 		return
 	}
 	rec := s.journal.begin(w, r, s.clock.Now())
@@ -176,9 +181,48 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic(p)
 		}
 	}()
-	s.router.ServeHTTP(rec, r)
+	s.serveRecovering(rec, r)
 	s.journal.finish(rec)
 }
+
+// serveRecovering runs the router and turns a panic — a fakehog bug — into PostHog's own
+// answer to an unhandled exception (500 server_error), logged with its stack, instead of a
+// dropped connection. http.ErrAbortHandler (a fault asking to drop the connection) passes.
+func (s *Server) serveRecovering(w http.ResponseWriter, r *http.Request) {
+	tw := &trackingWriter{ResponseWriter: w}
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		s.logger.Error("panic while serving a request", "method", r.Method, "path", r.URL.Path,
+			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		if !tw.wrote {
+			s.writeError(tw, r, errServer)
+		}
+	}()
+	s.router.ServeHTTP(tw, r)
+}
+
+// trackingWriter remembers whether the response has started, so a recovered panic only
+// writes an error body when nothing was sent yet.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *trackingWriter) WriteHeader(code int) { w.wrote = true; w.ResponseWriter.WriteHeader(code) }
+
+func (w *trackingWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController and the journal's recorderOf reach the writer below.
+func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // isAdminPath reports whether the path is one of fakehog's own control routes, which are
 // neither journaled nor subject to faults.
@@ -196,3 +240,20 @@ func (s *Server) Defaults() Defaults {
 
 // now reads the server clock.
 func (s *Server) now() time.Time { return s.clock.Now() }
+
+// Hijack passes through (drop faults take the connection over).
+func (w *trackingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("fakehog: the connection cannot be hijacked")
+	}
+	w.wrote = true
+	return hj.Hijack()
+}
+
+// Flush passes through.
+func (w *trackingWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -1,0 +1,206 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// Hostile input, table-driven across every write operation of the route table: each case
+// must get a PostHog-shaped 4xx (the harness checks the body's shape), never a 5xx, and a
+// refused request must leave the state as it was.
+
+// stateDump renders everything the API lets the owner read without ids in the path — every
+// list endpoint of the route table — so two dumps differ exactly when visible state changed.
+func stateDump(e *env) string {
+	var b strings.Builder
+	for _, rt := range routes(&Server{}) {
+		if rt.Method != "GET" || strings.Contains(strings.TrimPrefix(rt.Path, "/api/organizations/{organization_id}/"), "{") {
+			continue
+		}
+		if rt.Path == "/api/organizations/{id}/" || strings.Contains(rt.Path, "/activity/") || strings.Contains(rt.Path, "activity_logs") {
+			continue // activity records refused requests nowhere, but its paging is by time
+		}
+		r := e.do("GET", probePath(e, rt.Path), nil, asSession(e.d.Session))
+		fmt.Fprintf(&b, "%s %d %s\n", rt.Path, r.Status, r.Body)
+	}
+	return b.String()
+}
+
+// hostileBodies are request bodies no handler may choke on. Each names the fields it abuses
+// with the names PostHog's write bodies use, so every resource meets some of them.
+func hostileBodies() map[string]rawBody {
+	fields := []string{"name", "email", "level", "domain", "label", "target_email", "url", "user_uuid",
+		"type", "interval", "destination", "timezone", "role_id", "document_type", "plugin_type", "source",
+		"enabled", "model", "config", "is_default", "members_can_invite", "private_project_access", "app_urls"}
+	values := map[string]string{
+		"object":      `{"a":{"b":1}}`,
+		"array":       `[1,[2],{"c":3}]`,
+		"bool":        `true`,
+		"null":        `null`,
+		"number":      `1e308`,
+		"huge int":    `123456789012345678901234567890`,
+		"negative":    `-1`,
+		"blank":       `""`,
+		"10k string":  `"` + strings.Repeat("x", 10000) + `"`,
+		"NUL":         `"a\u0000b"`,
+		"controls":    `"\u0001\u0002\u001f\t\n"`,
+		"bad unicode": `"\ud800"`,
+		"traversal":   `"../../etc/passwd"`,
+	}
+	out := map[string]rawBody{
+		"malformed JSON":  {"application/json", `{"name": `},
+		"top-level list":  {"application/json", `[{"name":"x"}]`},
+		"top-level str":   {"application/json", `"name"`},
+		"top-level num":   {"application/json", `42`},
+		"top-level null":  {"application/json", `null`},
+		"deep nesting":    {"application/json", `{"name":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`},
+		"text/plain":      {"text/plain", `name=x`},
+		"no content type": {"", `{"name":"x"}`},
+		"xml":             {"application/xml", `<name>x</name>`},
+		"bad multipart":   {"multipart/form-data; boundary=zzz", "--zzz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx"},
+		"duplicate keys":  {"application/json", `{"name":{"x":1},"name":` + strings.Repeat("[", 3) + strings.Repeat("]", 3) + `}`},
+	}
+	for vname, v := range values {
+		parts := make([]string, 0, len(fields))
+		for _, f := range fields {
+			parts = append(parts, fmt.Sprintf("%q:%s", f, v))
+		}
+		out["every field "+vname] = rawBody{"application/json", "{" + strings.Join(parts, ",") + "}"}
+	}
+	return out
+}
+
+// realPath fills a template with ids that exist in the default world where it can find one
+// (the first item of the collection's list), else with probe ids.
+func realPath(e *env, tmpl string) string {
+	p := tmpl
+	if i := strings.Index(p, "{id}"); i >= 0 && strings.HasPrefix(p, "/api/organizations/{organization_id}/") {
+		list := e.do("GET", probePath(e, p[:i]), nil, asSession(e.d.Session))
+		if id := list.JSON.Get("results.0.id").String(); id != "" {
+			p = p[:i] + id + p[i+len("{id}"):]
+		}
+	}
+	if strings.Contains(p, "{user__uuid}") {
+		p = strings.Replace(p, "{user__uuid}", e.d.UserUUID, 1)
+	}
+	return probePath(e, p)
+}
+
+func TestHostileBodiesNeverBreakWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: every write operation × every hostile body")
+	}
+	bodies := hostileBodies()
+	names := make([]string, 0, len(bodies))
+	for n := range bodies {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tried := 0
+	for _, rt := range routes(&Server{}) {
+		if rt.Method == "GET" || rt.Method == "DELETE" {
+			continue
+		}
+		rt := rt
+		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			e := newEnv(t)
+			seedOneOfEach(e)
+			path := realPath(e, rt.Path)
+			before := stateDump(e)
+			for _, name := range names {
+				r := e.do(rt.Method, path, bodies[name], asSession(e.d.Session))
+				tried++
+				if r.Status >= 500 && r.Status != http.StatusNotImplemented {
+					t.Errorf("%s: %d %s", name, r.Status, truncate(r.Body))
+				}
+				if r.Status < 400 {
+					before = stateDump(e) // accepted (unknown fields ignored): the new baseline
+					continue
+				}
+				if after := stateDump(e); after != before {
+					t.Errorf("%s: refused with %d but the state changed", name, r.Status)
+					before = after
+				}
+			}
+		})
+	}
+	t.Logf("hostile write requests tried: %d", tried)
+}
+
+// seedOneOfEach gives the default organization one record of each family that has a
+// create operation, so {id} routes act on something real.
+func seedOneOfEach(e *env) {
+	e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": "seed@example.com"})
+	e.do("POST", e.orgPath("domains/"), map[string]any{"domain": "seed.example.com"}, asSession(e.d.Session))
+	e.do("POST", e.orgPath("roles/"), map[string]any{"name": "Seed role"})
+	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "seed"})
+	e.do("POST", e.orgPath("proxy_records/"), map[string]any{"domain": "t.seed.example.com"})
+	e.do("POST", e.orgPath("plugins/"), map[string]any{"plugin_type": "source", "name": "Seed plugin"}, asSession(e.d.Session))
+	e.do("POST", e.orgPath("batch_exports/"), map[string]any{"name": "Seed export", "interval": "hour",
+		"destination": map[string]any{"type": "HTTP", "config": map[string]any{"url": "https://example.com/ingest", "token": "t"}}})
+}
+
+// TestHostilePathIDs: ids that are not ids — malformed UUIDs, integers that overflow,
+// encoded slashes, traversal, NUL — get a 4xx from every operation that takes one.
+func TestHostilePathIDs(t *testing.T) {
+	ids := []string{"not-a-uuid", "99999999999999999999999", "-1", "0", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00",
+		"019bc119-0000-7000-8000-00000000000Z", "%F0%9F%A6%94", strings.Repeat("a", 3000)}
+	e := newEnv(t)
+	tried := 0
+	for _, rt := range routes(&Server{}) {
+		if !strings.Contains(rt.Path, "{id}") && !strings.Contains(rt.Path, "{role_id}") && !strings.Contains(rt.Path, "{user__uuid}") {
+			continue
+		}
+		for _, id := range ids {
+			p := strings.NewReplacer("{id}", id, "{role_id}", id, "{user__uuid}", id, "{organization_id}", e.d.OrganizationID).Replace(rt.Path)
+			var body any
+			if rt.Method != "GET" && rt.Method != "DELETE" {
+				body = map[string]any{}
+			}
+			r := e.do(rt.Method, p, body, asSession(e.d.Session))
+			tried++
+			if r.Status >= 500 && r.Status != http.StatusNotImplemented {
+				t.Errorf("%s %s: %d %s", rt.Method, p, r.Status, truncate(r.Body))
+			}
+			if r.Status < 400 && rt.Method != "GET" {
+				t.Errorf("%s %s: accepted a hostile id (%d)", rt.Method, p, r.Status)
+			}
+		}
+	}
+	t.Logf("hostile path ids tried: %d", tried)
+}
+
+// TestBodyLimits: the body size limit answers 413 with PostHog's body; nesting is bounded.
+func TestBodyLimits(t *testing.T) {
+	e := newEnv(t, WithMaxBodyBytes(1024))
+	e.do("PATCH", "/api/organizations/@current/", rawBody{"application/json", `{"name":"` + strings.Repeat("x", 2000) + `"}`}).
+		wantError(t, 413, "invalid_request", "request_too_large", "Request body exceeds the maximum size of 1024 bytes.", "")
+	e.do("PATCH", "/api/organizations/@current/", rawBody{"application/json", `{"name":` + strings.Repeat("[", 65) + strings.Repeat("]", 65) + `}`}).
+		wantError(t, 400, "invalid_request", "parse_error", "JSON parse error - nesting deeper than 64 levels", "")
+	// Repeated keys: the last one wins, as Python's json module reads them.
+	r := e.do("PATCH", "/api/organizations/@current/", rawBody{"application/json", `{"name":"First","name":"Last"}`}).wantStatus(t, 200)
+	if r.get("name").String() != "Last" {
+		t.Fatalf("name = %q, want the last of the repeated keys", r.get("name").String())
+	}
+}
+
+// TestPanicAnswersServerError: a panic inside the request path (a fakehog bug) is answered
+// with PostHog's 500 body and logged, the server keeps serving, and the store is unlocked.
+func TestPanicAnswersServerError(t *testing.T) {
+	e := newEnv(t)
+	remove := e.srv.PrependReactor("GET", "/api/organizations/{id}/", func(*Incoming) (*Reaction, error) {
+		panic("boom")
+	})
+	e.do("GET", "/api/organizations/@current/", nil).
+		wantError(t, 500, "server_error", "error", "A server error occurred.", "")
+	remove()
+	e.do("GET", "/api/organizations/@current/", nil).wantStatus(t, 200)
+	if err := e.srv.Store().Write(func(*store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
