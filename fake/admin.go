@@ -34,6 +34,8 @@ import (
 //	GET    /_fake/clock                  {"now": "..."}
 //	POST   /_fake/clock                  {"advance":"72h"} or {"set":"2026-01-01T00:00:00Z"}
 //	POST   /_fake/scenario               load another world (needs WithScenarioLoader)
+//	GET    /_fake/snapshot               the whole state as canonical JSON (equal states, equal bytes)
+//	PUT    /_fake/snapshot               replace the whole state with such an export
 
 // adminFunc handles one admin operation: the status and JSON value to answer, or an error.
 type adminFunc func(r *http.Request) (int, any, error)
@@ -50,6 +52,7 @@ func (s *Server) registerAdmin(m *mux.Router) {
 		http.MethodGet: s.adminFault, http.MethodDelete: s.adminRemoveFault})
 	s.adminRoute(m, "/_fake/clock", true, map[string]adminFunc{http.MethodGet: s.adminClock, http.MethodPost: s.adminSetClock})
 	s.adminRoute(m, "/_fake/scenario", true, map[string]adminFunc{http.MethodPost: s.adminScenario})
+	s.adminRoute(m, "/_fake/snapshot", true, map[string]adminFunc{http.MethodGet: s.adminExport, http.MethodPut: s.adminImport})
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, errEndpointNotFound) })
 	m.PathPrefix("/_fake/").Handler(notFound)
 	m.Handle("/_fake", notFound)
@@ -360,4 +363,29 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 		return 0, nil, store.Invalid(err.Error())
 	}
 	return http.StatusOK, s.Defaults(), nil
+}
+
+// maxImportBytes bounds PUT /_fake/snapshot, whose body is a whole state, not a request.
+const maxImportBytes = 512 << 20
+
+func (s *Server) adminExport(*http.Request) (int, any, error) {
+	data, err := s.ExportState()
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, json.RawMessage(data), nil
+}
+
+func (s *Server) adminImport(r *http.Request) (int, any, error) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxImportBytes+1))
+	if err != nil {
+		return 0, nil, errParse("Could not read the request body.")
+	}
+	if len(data) > maxImportBytes {
+		return 0, nil, errTooLarge(maxImportBytes)
+	}
+	if err := s.ImportState(data); err != nil {
+		return 0, nil, store.Invalid(err.Error())
+	}
+	return http.StatusOK, map[string]string{"status": "ok"}, nil
 }

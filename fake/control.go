@@ -98,6 +98,16 @@ func (s *Server) Snapshot() *store.Snapshot { return s.store.Snapshot() }
 // clock are left as they are. A snapshot can be restored any number of times.
 func (s *Server) Restore(snap *store.Snapshot) { s.store.Restore(snap) }
 
+// ExportState returns the whole store as canonical JSON: records, indexes and the seeded
+// random source's position — not the journal, faults or clock. Equal states give equal
+// bytes, so two exports can be compared directly.
+func (s *Server) ExportState() ([]byte, error) { return s.store.ExportJSON() }
+
+// ImportState replaces the whole store with an ExportState export (from this server or
+// another). On error nothing changes. Defaults() still describes the world the server was
+// built with.
+func (s *Server) ImportState(data []byte) error { return s.store.ImportJSON(data) }
+
 // LoadWorld replaces the whole state with a fresh store (same seed, same clock) seeded by
 // fn, applies WithAPIKey / WithSession, and makes it the world Reset returns to. The
 // journal, faults and clock are left as they are. On error nothing changes.

@@ -36,7 +36,7 @@ func (s *Store) Restore(snap *Snapshot) {
 // rebuilt to point at the copies.
 func (st *state) clone() *state {
 	c := &state{
-		rng:           cloneRand(st.rng),
+		pcg:           clonePCG(st.pcg),
 		lastMilli:     st.lastMilli,
 		seq:           st.seq,
 		nextUserID:    st.nextUserID,
@@ -117,6 +117,7 @@ func (st *state) clone() *state {
 
 	c.outbox = cloneSlice(st.outbox)
 	c.ext = st.ext.clone()
+	c.rng = rand.New(c.pcg)
 	return c
 }
 
@@ -291,38 +292,8 @@ func cloneSliceMap[K comparable, V any](m map[K][]V) map[K][]V {
 	return out
 }
 
-// cloneRand copies a random source so that the copy produces the same sequence as the
-// original from here on. The state keeps only the *rand.Rand, whose PCG source is read
-// through reflection (read-only, no unsafe); should the standard library's layout ever
-// differ, both the original and the copy are re-seeded from the original instead, which
-// keeps them in step just the same.
-func cloneRand(r *rand.Rand) *rand.Rand {
-	if r == nil {
-		return nil
-	}
-	if hi, lo, ok := pcgState(r); ok {
-		return rand.New(rand.NewPCG(hi, lo))
-	}
-	a, b := r.Uint64(), r.Uint64()
-	*r = *rand.New(rand.NewPCG(a, b))
-	return rand.New(rand.NewPCG(a, b))
-}
-
-var pcgType = reflect.TypeOf((*rand.PCG)(nil))
-
-// pcgState reads the two words of r's PCG source (NewPCG(hi, lo) rebuilds it exactly).
-func pcgState(r *rand.Rand) (hi, lo uint64, ok bool) {
-	rv := reflect.ValueOf(r).Elem()
-	if rv.Kind() != reflect.Struct || rv.NumField() != 1 {
-		return 0, 0, false
-	}
-	src := rv.Field(0)
-	if src.Kind() != reflect.Interface || src.IsNil() || src.Elem().Type() != pcgType {
-		return 0, 0, false
-	}
-	p := src.Elem().Elem()
-	if p.NumField() != 2 || p.Field(0).Kind() != reflect.Uint64 || p.Field(1).Kind() != reflect.Uint64 {
-		return 0, 0, false
-	}
-	return p.Field(0).Uint(), p.Field(1).Uint(), true
+// clonePCG copies a random source at its current position.
+func clonePCG(p *rand.PCG) *rand.PCG {
+	c := *p
+	return &c
 }

@@ -79,7 +79,10 @@ type Store struct {
 
 // state is everything the store holds. It lives behind Store.mu.
 type state struct {
-	rng *rand.Rand
+	// pcg is the seeded source; rng draws from it. The source is kept so snapshots and
+	// exports can copy its exact position (rand.PCG marshals itself).
+	pcg *rand.PCG
+	rng *rand.Rand `codec:"-"`
 	// lastMilli and seq make UUIDs time-ordered and unique within one millisecond.
 	lastMilli int64
 	seq       uint16
@@ -130,8 +133,10 @@ func New(opts Options) *Store {
 }
 
 func newState(seed uint64) *state {
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
 	st := &state{
-		rng:           rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		pcg:           pcg,
+		rng:           rand.New(pcg),
 		nextUserID:    1,
 		nextProjectID: 1,
 		users:         map[int]*User{},
