@@ -207,6 +207,9 @@ func (c *call) requireAdmin() error {
 
 // touchKey bumps the key's last_used_at (at most hourly) outside the request's transaction.
 func (s *Server) touchKey(k *store.PersonalAPIKey) {
+	if s.persist != nil && s.persist.replay {
+		return // last_used_at is bookkeeping, not a logged write: replay leaves it be
+	}
 	now := s.now()
 	var stale bool
 	_ = s.store.Read(func(tx *store.Tx) error {
@@ -214,7 +217,7 @@ func (s *Server) touchKey(k *store.PersonalAPIKey) {
 		return nil
 	})
 	if stale {
-		_ = s.store.Write(func(tx *store.Tx) error { tx.TouchAPIKey(k); return nil })
+		s.persistedTouch(k.ID)
 	}
 }
 

@@ -88,6 +88,7 @@ func (s *Server) Reset() {
 	s.store.Restore(initial)
 	s.journal.Clear()
 	s.faults.reset(s.seed)
+	s.checkpointOrLog()
 }
 
 // Snapshot returns a deep copy of the store's state, to Restore later. It is cheap (a
@@ -96,7 +97,10 @@ func (s *Server) Snapshot() *store.Snapshot { return s.store.Snapshot() }
 
 // Restore puts the store's state back to snap (taken by Snapshot). The journal, faults and
 // clock are left as they are. A snapshot can be restored any number of times.
-func (s *Server) Restore(snap *store.Snapshot) { s.store.Restore(snap) }
+func (s *Server) Restore(snap *store.Snapshot) {
+	s.store.Restore(snap)
+	s.checkpointOrLog()
+}
 
 // ExportState returns the whole store as canonical JSON: records, indexes and the seeded
 // random source's position — not the journal, faults or clock. Equal states give equal
@@ -106,7 +110,20 @@ func (s *Server) ExportState() ([]byte, error) { return s.store.ExportJSON() }
 // ImportState replaces the whole store with an ExportState export (from this server or
 // another). On error nothing changes. Defaults() still describes the world the server was
 // built with.
-func (s *Server) ImportState(data []byte) error { return s.store.ImportJSON(data) }
+func (s *Server) ImportState(data []byte) error {
+	if err := s.store.ImportJSON(data); err != nil {
+		return err
+	}
+	return s.checkpoint()
+}
+
+// checkpointOrLog persists a state change that is not an API write; a failure is logged
+// (and makes the data directory refuse writes), since the callers have no error to return.
+func (s *Server) checkpointOrLog() {
+	if err := s.checkpoint(); err != nil {
+		s.logger.Error("snapshot to the data directory failed", "err", err)
+	}
+}
 
 // LoadWorld replaces the whole state with a fresh store (same seed, same clock) seeded by
 // fn, applies WithAPIKey / WithSession, and makes it the world Reset returns to. The
@@ -130,5 +147,5 @@ func (s *Server) LoadWorld(fn World) error {
 	s.defaults = d
 	s.ctl.Unlock()
 	s.store.Restore(snap)
-	return nil
+	return s.checkpoint()
 }

@@ -185,7 +185,7 @@ func (s *Server) groupHandler(g *pathGroup) http.Handler {
 		if rt != nil && isSafe(method) && !rt.writesOnRead() {
 			err = s.store.Read(run)
 		} else {
-			err = s.store.Write(run)
+			err = s.writeInStore(r, body, run)
 		}
 		if c.key != nil {
 			s.touchKey(c.key)

@@ -49,6 +49,9 @@ type Server struct {
 	adminToken   string
 	loader       ScenarioLoader
 
+	persist    *persister // WithDataDir; nil when the state lives in memory only
+	replayTime time.Time  // the logged clock reading of the write being replayed
+
 	ctl      sync.Mutex      // guards defaults and initial
 	defaults Defaults        // the current world's credentials
 	initial  *store.Snapshot // the state Reset returns to
@@ -80,6 +83,7 @@ type config struct {
 	journalBody  int
 	adminToken   string
 	loader       ScenarioLoader
+	dataDir      string
 }
 
 // WithSeed makes every generated id and token follow from seed.
@@ -164,8 +168,17 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.initial = s.store.Snapshot()
 	s.router = s.buildRouter()
+	if cfg.dataDir != "" {
+		if err := s.openPersistence(cfg.dataDir); err != nil {
+			return nil, fmt.Errorf("data directory %s: %w", cfg.dataDir, err)
+		}
+	}
 	return s, nil
 }
+
+// Close releases what the server holds open (the data directory's log). A server without
+// WithDataDir holds nothing; Close is then a no-op.
+func (s *Server) Close() error { return s.closePersistence() }
 
 // ServeHTTP answers one request. Requests outside /_fake/ are recorded in the journal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -49,6 +49,9 @@ func (s *Store) ImportJSON(data []byte) error {
 	return nil
 }
 
+// ExportJSON is Store.ExportJSON from inside a transaction (which already holds the lock).
+func (tx *Tx) ExportJSON() ([]byte, error) { return encodeState(tx.st) }
+
 func encodeState(st *state) ([]byte, error) {
 	e := &encoder{ids: map[ptrKey]int{}}
 	if err := e.value(reflect.ValueOf(st).Elem()); err != nil {

@@ -185,6 +185,14 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true})
 }
 
+// WriteAt is Write with the transaction's clock reading given: replaying a persisted write
+// must see the time it first ran at.
+func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(&Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true})
+}
+
 // Now is the transaction's reading of the clock (one reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
 

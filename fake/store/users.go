@@ -131,8 +131,17 @@ func (tx *Tx) CreatePersonalAPIKey(userID int, in NewAPIKey) (*PersonalAPIKey, s
 // APIKeyByValue finds a personal API key by its plaintext value, or nil.
 func (tx *Tx) APIKeyByValue(value string) *PersonalAPIKey { return tx.st.keys[hashSecret(value)] }
 
-// APIKeysOfUser lists a user's personal API keys in creation order.
-func (tx *Tx) APIKeysOfUser(userID int) []*PersonalAPIKey { return tx.st.keysByUser[userID] }
+// APIKeyByID finds a personal API key by its id (nil when none).
+func (tx *Tx) APIKeyByID(id string) *PersonalAPIKey {
+	for _, k := range tx.st.keys {
+		if k.ID == id {
+			return k
+		}
+	}
+	return nil
+}
+
+// APIKeysOfUseruserID int) []*PersonalAPIKey { return tx.st.keysByUser[userID] }
 
 // TouchAPIKey bumps last_used_at, at most once an hour as PostHog does.
 func (tx *Tx) TouchAPIKey(k *PersonalAPIKey) {
