@@ -1,11 +1,85 @@
 package fake
 
-func (s *Server) createRole(c *call) (any, error) { return nil, errNotImplemented }
+import (
+	"github.com/fakehog/fakehog/fake/store"
+)
 
-func (s *Server) deleteRole(c *call) (any, error) { return nil, errNotImplemented }
+// roleJSON is PostHog's Role.
+type roleJSON struct {
+	ID        string               `json:"id"`
+	Name      string               `json:"name"`
+	CreatedAt string               `json:"created_at"`
+	CreatedBy *userBasicJSON       `json:"created_by"`
+	Members   []roleMembershipJSON `json:"members"`
+	IsDefault bool                 `json:"is_default"`
+}
 
-func (s *Server) getRole(c *call) (any, error) { return nil, errNotImplemented }
+func roleView(tx *store.Tx, r *store.Role) roleJSON {
+	ms := tx.RoleMemberships(r.OrgID, r.ID)
+	members := make([]roleMembershipJSON, 0, len(ms))
+	for _, m := range ms {
+		members = append(members, roleMembershipView(tx, m))
+	}
+	return roleJSON{ID: r.ID, Name: r.Name, CreatedAt: isoTime(r.CreatedAt), CreatedBy: userBasicByID(tx, r.CreatedBy),
+		Members: members, IsDefault: tx.IsDefaultRole(r)}
+}
 
-func (s *Server) listRoles(c *call) (any, error) { return nil, errNotImplemented }
+// role finds the URL's role in the call's organization (404 otherwise).
+func (c *call) role() (*store.Role, error) {
+	r := c.tx.Role(c.org.ID, c.vars["id"])
+	if r == nil {
+		return nil, store.ErrNotFound()
+	}
+	return r, nil
+}
 
-func (s *Server) updateRole(c *call) (any, error) { return nil, errNotImplemented }
+func (s *Server) listRoles(c *call) (any, error) {
+	return paginate(c, c.tx.Roles(c.org.ID), func(r *store.Role) any { return roleView(c.tx, r) }), nil
+}
+
+func (s *Server) createRole(c *call) (any, error) {
+	vals, err := c.validateAs(store.RoleFields, store.Create)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.tx.CreateRole(c.org.ID, store.NewRole{Name: vals.Str("name"), CreatedBy: c.user})
+	if err != nil {
+		return nil, err
+	}
+	return roleView(c.tx, r), nil
+}
+
+func (s *Server) getRole(c *call) (any, error) {
+	r, err := c.role()
+	if err != nil {
+		return nil, err
+	}
+	return roleView(c.tx, r), nil
+}
+
+// updateRole serves PUT (name required) and PATCH.
+func (s *Server) updateRole(c *call) (any, error) {
+	r, err := c.role()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := c.validate(store.RoleFields)
+	if err != nil {
+		return nil, err
+	}
+	if vals.Has("name") {
+		if err := c.tx.RenameRole(r, vals.Str("name")); err != nil {
+			return nil, err
+		}
+	}
+	return roleView(c.tx, r), nil
+}
+
+func (s *Server) deleteRole(c *call) (any, error) {
+	r, err := c.role()
+	if err != nil {
+		return nil, err
+	}
+	c.tx.DeleteRole(r)
+	return nil, nil
+}

@@ -275,7 +275,7 @@ func (tx *Tx) applyOrgValues(o *Organization, vals Values) error {
 			o.DefaultAnonymizeIPs = v.(bool)
 		case "default_role_id":
 			if s := vals.Str(name); s != "" {
-				s = strings.ToLower(s)
+				s = canonicalID(s)
 				o.DefaultRoleID = &s
 			} else {
 				o.DefaultRoleID = nil
