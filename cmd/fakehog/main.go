@@ -4,7 +4,7 @@
 //	go run ./cmd/fakehog -addr 127.0.0.1:0
 //
 // Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_API_KEY, FAKEHOG_SESSION,
-// FAKEHOG_SEED. A flag given on the command line wins.
+// FAKEHOG_SEED, FAKEHOG_DATA_DIR. A flag given on the command line wins.
 package main
 
 import (
@@ -48,6 +48,7 @@ func run(args []string, logOut io.Writer, ready chan<- string) error {
 	addr := fs.String("addr", envOr("FAKEHOG_ADDR", "127.0.0.1:8010"), "listen address (127.0.0.1:0 picks a free port) [FAKEHOG_ADDR]")
 	apiKey := fs.String("api-key", envOr("FAKEHOG_API_KEY", ""), "replace the default owner's personal API key [FAKEHOG_API_KEY]")
 	session := fs.String("session", envOr("FAKEHOG_SESSION", ""), "replace the default owner's session cookie value [FAKEHOG_SESSION]")
+	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
 	seedText := fs.String("seed", envOr("FAKEHOG_SEED", "0"), "seed for every generated id and token [FAKEHOG_SEED]")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -57,10 +58,15 @@ func run(args []string, logOut io.Writer, ready chan<- string) error {
 		return fmt.Errorf("-seed: %q is not a whole number", *seedText)
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
-	srv, err := fake.New(fake.WithSeed(seed), fake.WithLogger(logger), fake.WithAPIKey(*apiKey), fake.WithSession(*session))
+	opts := []fake.Option{fake.WithSeed(seed), fake.WithLogger(logger), fake.WithAPIKey(*apiKey), fake.WithSession(*session)}
+	if *dataDir != "" {
+		opts = append(opts, fake.WithDataDir(*dataDir))
+	}
+	srv, err := fake.New(opts...)
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
