@@ -44,6 +44,7 @@ var schemaExempt = map[string]string{
 	"GET /api/organizations/{organization_id}/projects/{id}/activity/":                "answers the activity page {results,next,previous,total_count} (§5)",
 	"GET /api/organizations/{organization_id}/projects/{id}/is_generating_demo_data/": "answers {is_generating_demo_data} (§5)",
 	"POST /api/organizations/{id}/environments_rollback/":                             "answers 202 {success, message} (§1); only the 2025-11 schema lists it, with the viewset default",
+	"GET /api/organizations/{organization_id}/proxy_records/":                         "answers the ProxyRecordListResponse object {results, max_proxy_records} (§10); the schema wraps it in an array",
 }
 
 // schemaExemptActions lists custom actions no reference file describes at all, keyed by

@@ -1,9 +1,293 @@
 package store
 
-// integrationState holds organization integrations and OAuth applications.
-type integrationState struct{ noHooks }
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
-func (s *integrationState) init() {}
+// OrgIntegration is an organization-level integration (PostHog's OrganizationIntegration),
+// e.g. a Vercel marketplace installation. The API never creates one (installation flows
+// do); scenarios seed them with SeedOrgIntegration.
+type OrgIntegration struct {
+	ID            string
+	OrgID         string
+	Kind          string  // "vercel"
+	IntegrationID *string // the provider's installation id
+	Config        map[string]any
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	CreatedBy     int // user id; 0 when none
+	// OpenInvoices emulates the billing service refusing to deauthorize a marketplace
+	// installation that has unpaid invoices: deleting it answers 409.
+	OpenInvoices bool
+}
+
+// IsConnectable reports whether the integration was connected from PostHog (config.type
+// "connectable") rather than installed from the provider's marketplace.
+func (i *OrgIntegration) IsConnectable() bool {
+	t, _ := i.Config["type"].(string)
+	return t == "connectable"
+}
+
+// OAuthApplication is an OAuth application owned by an organization, as listed by
+// GET oauth_applications/ (read-only over the API).
+type OAuthApplication struct {
+	ID           string
+	OrgID        string
+	Name         string
+	ClientID     string
+	RedirectURIs string // space-separated, as PostHog stores them
+	IsVerified   bool
+	Created      time.Time
+	Updated      time.Time
+}
+
+// RedirectURIList is the redirect URIs as a list (redirect_uris_list).
+func (a *OAuthApplication) RedirectURIList() []string { return strings.Fields(a.RedirectURIs) }
+
+// OrgIntegrationKinds are the kinds PostHog knows (OrganizationIntegration.Kind).
+var OrgIntegrationKinds = []string{"vercel"}
+
+// integrationState holds organization integrations and OAuth applications.
+type integrationState struct {
+	noHooks
+	byID      map[string]*OrgIntegration
+	byOrg     map[string][]string // creation order
+	apps      map[string]*OAuthApplication
+	appsByOrg map[string][]string // creation order
+	clientIDs map[string]string   // client id → app id
+}
+
+func (s *integrationState) init() {
+	s.byID = map[string]*OrgIntegration{}
+	s.byOrg = map[string][]string{}
+	s.apps = map[string]*OAuthApplication{}
+	s.appsByOrg = map[string][]string{}
+	s.clientIDs = map[string]string{}
+}
 
 // clone returns a deep copy.
-func (s *integrationState) clone() integrationState { return integrationState{} }
+func (s *integrationState) clone() integrationState {
+	c := integrationState{}
+	c.init()
+	for id, i := range s.byID {
+		ic := *i
+		ic.IntegrationID = extDupStr(i.IntegrationID)
+		ic.Config, _ = CloneValue(i.Config).(map[string]any)
+		c.byID[id] = &ic
+	}
+	for id, a := range s.apps {
+		ac := *a
+		c.apps[id] = &ac
+	}
+	c.byOrg = cloneSliceMap(s.byOrg)
+	c.appsByOrg = cloneSliceMap(s.appsByOrg)
+	c.clientIDs = cloneMap(s.clientIDs)
+	return c
+}
+
+// dropOrg removes the organization's integrations and OAuth applications.
+func (s *integrationState) dropOrg(tx *Tx, orgID string) {
+	for _, id := range s.byOrg[orgID] {
+		delete(s.byID, id)
+	}
+	delete(s.byOrg, orgID)
+	for _, id := range s.appsByOrg[orgID] {
+		if a := s.apps[id]; a != nil {
+			delete(s.clientIDs, a.ClientID)
+		}
+		delete(s.apps, id)
+	}
+	delete(s.appsByOrg, orgID)
+}
+
+// OrgIntegrations lists an organization's integrations in creation order (PostHog's
+// queryset has no ordering; the fake keeps it stable).
+func (tx *Tx) OrgIntegrations(orgID string) []*OrgIntegration {
+	ids := tx.st.ext.integrations.byOrg[orgID]
+	out := make([]*OrgIntegration, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, tx.st.ext.integrations.byID[id])
+	}
+	return out
+}
+
+// OrgIntegration returns the organization's integration with that id, or nil.
+func (tx *Tx) OrgIntegration(orgID, id string) *OrgIntegration {
+	i := tx.st.ext.integrations.byID[strings.ToLower(id)]
+	if i == nil || i.OrgID != orgID {
+		return nil
+	}
+	return i
+}
+
+// NewOrgIntegration is the input of SeedOrgIntegration.
+type NewOrgIntegration struct {
+	ID            string // optional fixed id (a UUID)
+	Kind          string // "vercel" when empty
+	IntegrationID string // "" for none
+	// Config is the integration's config; {"type": "connectable"} makes it connectable
+	// (environment mapping), anything else is a marketplace installation.
+	Config       map[string]any
+	CreatedBy    *User // nil for none
+	OpenInvoices bool
+}
+
+// SeedOrgIntegration creates an organization integration, as an installation flow would.
+func (tx *Tx) SeedOrgIntegration(orgID string, in NewOrgIntegration) (*OrgIntegration, error) {
+	if tx.st.orgs[orgID] == nil {
+		return nil, NotFound(MsgOrgNotFound)
+	}
+	kind := in.Kind
+	if kind == "" {
+		kind = "vercel"
+	}
+	known := false
+	for _, k := range OrgIntegrationKinds {
+		known = known || k == kind
+	}
+	if !known {
+		return nil, FieldError("kind", "invalid_choice", MsgInvalidChoice(kind))
+	}
+	s := &tx.st.ext.integrations
+	if in.IntegrationID != "" {
+		for _, other := range s.byID {
+			if other.Kind == kind && other.IntegrationID != nil && *other.IntegrationID == in.IntegrationID {
+				return nil, Invalid("An integration of this kind with this integration id already exists.")
+			}
+		}
+	}
+	id := strings.ToLower(in.ID)
+	if id == "" {
+		id = tx.NewUUID()
+	} else if !IsUUID(id) || s.byID[id] != nil {
+		return nil, Invalid("An integration id must be a new UUID.")
+	}
+	cfg, _ := CloneValue(in.Config).(map[string]any)
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	i := &OrgIntegration{ID: id, OrgID: orgID, Kind: kind, Config: cfg, CreatedAt: tx.now, UpdatedAt: tx.now, OpenInvoices: in.OpenInvoices}
+	if in.IntegrationID != "" {
+		v := in.IntegrationID
+		i.IntegrationID = &v
+	}
+	if in.CreatedBy != nil {
+		i.CreatedBy = in.CreatedBy.ID
+	}
+	s.byID[id] = i
+	s.byOrg[orgID] = append(s.byOrg[orgID], id)
+	return i, nil
+}
+
+// DeleteOrgIntegration disconnects an integration. A marketplace installation with an
+// integration id is deauthorized at the provider first, which billing refuses while
+// invoices are open: PostHog's 409 open_invoices_error, and nothing is deleted.
+func (tx *Tx) DeleteOrgIntegration(i *OrgIntegration) error {
+	if !i.IsConnectable() && i.IntegrationID != nil && i.OpenInvoices {
+		return &Error{Status: 409, Type: "server_error", Code: "open_invoices_error",
+			Detail: "This integration has unpaid invoices that must be resolved before disconnecting. Please contact support@posthog.com for help."}
+	}
+	s := &tx.st.ext.integrations
+	delete(s.byID, i.ID)
+	s.byOrg[i.OrgID] = removeString(s.byOrg[i.OrgID], i.ID)
+	return nil
+}
+
+// EnvironmentMappingFields are the body of PATCH integrations/{id}/environment-mapping/.
+var EnvironmentMappingFields = Fields{
+	{Name: "production", Kind: Int, Required: true},
+	{Name: "preview", Kind: Int},
+	{Name: "development", Kind: Int},
+}
+
+// ErrNotConnectable is PostHog's hand-made 400 for an environment mapping on a
+// marketplace installation.
+func ErrNotConnectable() *Error {
+	return HandMade(400, map[string]any{"detail": "Environment mapping is only supported for connectable integrations."})
+}
+
+// SetEnvironmentMapping maps Vercel's environments to projects of the organization:
+// only for connectable integrations, every project must belong to the organization
+// (PostHog's hand-made 400s), and preview and development default to production. The
+// mapping is stored in config.environment_mapping; PostHog saves only the config, so
+// updated_at does not move.
+func (tx *Tx) SetEnvironmentMapping(i *OrgIntegration, vals Values) error {
+	if !i.IsConnectable() {
+		return ErrNotConnectable()
+	}
+	prod := vals.Int("production")
+	preview, dev := prod, prod
+	if vals.Has("preview") {
+		preview = vals.Int("preview")
+	}
+	if vals.Has("development") {
+		dev = vals.Int("development")
+	}
+	for _, id := range []int{prod, preview, dev} {
+		if tx.Project(i.OrgID, id) == nil {
+			return HandMade(400, map[string]any{"detail": fmt.Sprintf("Project %d does not belong to this organization.", id)})
+		}
+	}
+	i.Config["environment_mapping"] = map[string]any{"production": prod, "preview": preview, "development": dev}
+	return nil
+}
+
+// OAuthApplications lists an organization's OAuth applications, newest first.
+func (tx *Tx) OAuthApplications(orgID string) []*OAuthApplication {
+	ids := tx.st.ext.integrations.appsByOrg[orgID]
+	out := make([]*OAuthApplication, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		out = append(out, tx.st.ext.integrations.apps[ids[i]])
+	}
+	return out
+}
+
+// NewOAuthApplication is the input of SeedOAuthApplication.
+type NewOAuthApplication struct {
+	ID           string // optional fixed id (a UUID)
+	Name         string
+	ClientID     string // generated (40 characters) when empty; unique
+	RedirectURIs []string
+	IsVerified   bool
+}
+
+// SeedOAuthApplication registers an OAuth application owned by the organization.
+func (tx *Tx) SeedOAuthApplication(orgID string, in NewOAuthApplication) (*OAuthApplication, error) {
+	if tx.st.orgs[orgID] == nil {
+		return nil, NotFound(MsgOrgNotFound)
+	}
+	s := &tx.st.ext.integrations
+	name := strings.TrimSpace(in.Name)
+	if len([]rune(name)) > 255 {
+		return nil, FieldError("name", "max_length", MsgMaxLen(255))
+	}
+	clientID := in.ClientID
+	if clientID == "" {
+		clientID = tx.RandomLetters(40)
+	}
+	if len(clientID) > 100 {
+		return nil, FieldError("client_id", "max_length", MsgMaxLen(100))
+	}
+	if _, taken := s.clientIDs[clientID]; taken {
+		return nil, FieldError("client_id", "unique", "application with this client id already exists.")
+	}
+	for _, u := range in.RedirectURIs {
+		if u == "" || strings.ContainsAny(u, " \t\n") {
+			return nil, FieldError("redirect_uris", "invalid_input", fmt.Sprintf("Invalid redirect URI %q.", u))
+		}
+	}
+	id := strings.ToLower(in.ID)
+	if id == "" {
+		id = tx.NewUUID()
+	} else if !IsUUID(id) || s.apps[id] != nil {
+		return nil, Invalid("An OAuth application id must be a new UUID.")
+	}
+	a := &OAuthApplication{ID: id, OrgID: orgID, Name: name, ClientID: clientID, RedirectURIs: strings.Join(in.RedirectURIs, " "),
+		IsVerified: in.IsVerified, Created: tx.now, Updated: tx.now}
+	s.apps[id] = a
+	s.appsByOrg[orgID] = append(s.appsByOrg[orgID], id)
+	s.clientIDs[clientID] = id
+	return a, nil
+}
