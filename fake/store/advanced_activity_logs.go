@@ -237,26 +237,6 @@ func ParseDetailFilters(v any) ([]DetailFilter, *Error) {
 	return out, nil
 }
 
-// pyStr is Python's str() of a decoded JSON value, for messages and comparisons.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return strconv.FormatInt(int64(x), 10)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case string:
-		return x
-	}
-	return jsonText(v)
-}
 
 // matches applies one detail filter (a null value filters nothing, as in PostHog).
 func (df DetailFilter) matches(detail map[string]any) bool {

@@ -57,6 +57,7 @@ func Load(dir string) (*Checker, error) {
 		// kin-openapi's own validator reads 3.1's `type: [X, "null"]` as nullable; its
 		// JSON Schema 2020 mode would lose the nullability fixes below.
 		allowNulls(doc)
+		relaxSiblingDiscriminators(doc)
 		for _, tmpl := range doc.Paths.InMatchingOrder() {
 			item := doc.Paths.Value(tmpl)
 			for method, op := range item.Operations() {
@@ -261,5 +262,31 @@ func allowNulls(doc *openapi3.T) {
 	}
 	for _, ref := range doc.Components.Schemas {
 		walk(ref)
+	}
+}
+
+// relaxSiblingDiscriminators: drf-spectacular renders a PolymorphicProxySerializer keyed by a
+// sibling field (BatchExportDestination.config, keyed by destination.type) as a oneOf whose
+// discriminator property none of its alternatives declares, which no real instance can
+// satisfy; such a schema is read as "an object".
+func relaxSiblingDiscriminators(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	for _, ref := range doc.Components.Schemas {
+		s := ref.Value
+		if s == nil || s.Discriminator == nil || len(s.OneOf) == 0 {
+			continue
+		}
+		declared := false
+		for _, alt := range s.OneOf {
+			if alt.Value != nil && alt.Value.Properties[s.Discriminator.PropertyName] != nil {
+				declared = true
+			}
+		}
+		if !declared {
+			s.OneOf, s.Discriminator = nil, nil
+			s.Type = &openapi3.Types{openapi3.TypeObject}
+		}
 	}
 }
