@@ -237,7 +237,6 @@ func ParseDetailFilters(v any) ([]DetailFilter, *Error) {
 	return out, nil
 }
 
-
 // matches applies one detail filter (a null value filters nothing, as in PostHog).
 func (df DetailFilter) matches(detail map[string]any) bool {
 	if df.Value == nil {

@@ -449,7 +449,6 @@ func stripSecrets(cfg map[string]any, secrets []string) map[string]any {
 	return out
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Validation: one path for the API and for scenarios (they build the same JSON body).
 
@@ -1055,9 +1054,6 @@ func pyTypeOf(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
-
-
-
 
 // pyTruthy is Python's truth value of a decoded JSON value.
 func pyTruthy(v any) bool {

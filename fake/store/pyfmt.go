@@ -19,6 +19,7 @@ func pyStr(v any) string {
 	}
 	return pyRepr(v)
 }
+
 // pyRepr is Python's repr() of a decoded JSON value (dict keys sorted).
 func pyRepr(v any) string {
 	switch x := v.(type) {
@@ -70,6 +71,7 @@ func pyRepr(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
 // pyFloat is Python's repr of a float: shortest digits, exponent below 1e-4 and from 1e16.
 func pyFloat(f float64) string {
 	switch {

@@ -420,7 +420,6 @@ func (tx *Tx) checkRolePK(orgID string, v any) *Error {
 	return invalid(pyRepr(v))
 }
 
-
 // NewRoleExternalReference is the input of CreateRoleExternalReference.
 type NewRoleExternalReference struct {
 	RoleID                 string

@@ -246,7 +246,6 @@ func (tx *Tx) welcomeProducts(o *Organization) []string {
 	return out
 }
 
-
 // welcomeSteps suggests where to start from the products in use and the user's role,
 // linking into the user's current project.
 func welcomeSteps(user *User, products []string) []WelcomeStep {
