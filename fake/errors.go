@@ -72,8 +72,10 @@ func errTooLarge(limit int64) *store.Error {
 
 // errThrottled is DRF's 429 (the Retry-After header is set by the caller).
 func errThrottled(seconds int) *store.Error {
-	return &store.Error{Status: 429, Type: "throttled_error", Code: "throttled", Detail: fmt.Sprintf("Request was throttled. Expected available in %d seconds.", seconds)}
+	unit := "seconds" // DRF's ngettext
+	if seconds == 1 {
+		unit = "second"
+	}
+	return &store.Error{Status: 429, Type: "throttled_error", Code: "throttled", Detail: fmt.Sprintf("Request was throttled. Expected available in %d %s.", seconds, unit)}
 }
 
-// errNotImplemented marks a route whose handler is not written yet.
-var errNotImplemented = &store.Error{Status: 501, Type: "server_error", Code: "not_implemented", Detail: "fakehog does not implement this operation yet."}
