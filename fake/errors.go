@@ -78,4 +78,3 @@ func errThrottled(seconds int) *store.Error {
 	}
 	return &store.Error{Status: 429, Type: "throttled_error", Code: "throttled", Detail: fmt.Sprintf("Request was throttled. Expected available in %d %s.", seconds, unit)}
 }
-

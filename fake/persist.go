@@ -65,6 +65,7 @@ var persistedHeaders = []string{"Authorization", "Cookie", "Content-Type", "Host
 // snapshotDoc is the content of snapshot.json.
 type snapshotDoc struct {
 	Seq      uint64          `json:"seq"`
+	Time     time.Time       `json:"time"` // the store clock's reading when it was taken
 	Defaults Defaults        `json:"defaults"`
 	State    json.RawMessage `json:"state"`
 }
@@ -74,10 +75,11 @@ type persister struct {
 	dir      string
 	mu       sync.Mutex // guards the fields below; taken inside the store's write lock
 	log      *os.File
-	seq      uint64 // last sequence number written
-	sinceSnp int    // records since the last snapshot
-	failed   error  // set when a write could not be made durable: writes are refused after
-	replay   bool   // replaying: records are already on disk
+	seq      uint64    // last sequence number written
+	sinceSnp int       // records since the last snapshot
+	failed   error     // set when a write could not be made durable: writes are refused after
+	replay   bool      // replaying: records are already on disk
+	lastTime time.Time // the latest clock reading the directory holds
 }
 
 // errNotDurable answers writes once the data directory has failed.
@@ -112,6 +114,7 @@ func (s *Server) openPersistence(dir string) error {
 	}
 	s.defaults = doc.Defaults
 	p.seq = doc.Seq
+	p.lastTime = doc.Time
 	records, good, err := readLog(filepath.Join(dir, logFile))
 	if err != nil {
 		return err
@@ -134,6 +137,9 @@ func (s *Server) openPersistence(dir string) error {
 		}
 		s.replayRecord(rec)
 		p.seq = rec.Seq
+		if rec.Time.After(p.lastTime) {
+			p.lastTime = rec.Time
+		}
 		p.sinceSnp++
 		replayed++
 	}
@@ -253,7 +259,7 @@ func (s *Server) appendRecord(tx *store.Tx, rec logRecord) error {
 	if p.sinceSnp >= compactEvery {
 		state, err := tx.ExportJSON()
 		if err == nil {
-			err = p.writeSnapshot(s.Defaults(), state)
+			err = p.writeSnapshot(s.Defaults(), state, tx.Now())
 		}
 		if err != nil {
 			// The log still holds everything: a failed compaction loses nothing.
@@ -264,8 +270,8 @@ func (s *Server) appendRecord(tx *store.Tx, rec logRecord) error {
 }
 
 // writeSnapshot replaces snapshot.json atomically, then empties the log. Callers hold p.mu.
-func (p *persister) writeSnapshot(d Defaults, state []byte) error {
-	doc, err := json.Marshal(snapshotDoc{Seq: p.seq, Defaults: d, State: state})
+func (p *persister) writeSnapshot(d Defaults, state []byte, now time.Time) error {
+	doc, err := json.Marshal(snapshotDoc{Seq: p.seq, Time: now, Defaults: d, State: state})
 	if err != nil {
 		return err
 	}
@@ -327,7 +333,7 @@ func (s *Server) checkpoint() error {
 		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if err := p.writeSnapshot(d, state); err != nil {
+		if err := p.writeSnapshot(d, state, tx.Now()); err != nil {
 			p.failed = err
 			s.logger.Error("the data directory failed; refusing writes from now on", "err", err)
 			return err
@@ -391,6 +397,16 @@ type discardWriter struct{ header http.Header }
 func (w discardWriter) Header() http.Header         { return w.header }
 func (w discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w discardWriter) WriteHeader(int)             {}
+
+// PersistedTime is the latest clock reading the data directory held when the server
+// started (zero without WithDataDir or for a new directory). A dev server whose clock starts
+// at a scenario's fixed now moves it here, so new records never predate restored ones.
+func (s *Server) PersistedTime() time.Time {
+	if s.persist == nil {
+		return time.Time{}
+	}
+	return s.persist.lastTime
+}
 
 // closePersistence closes the log file.
 func (s *Server) closePersistence() error {

@@ -20,6 +20,7 @@ type exampleT struct {
 }
 
 func (t *exampleT) Helper()          {}
+func (t *exampleT) Name() string     { return "example" }
 func (t *exampleT) Cleanup(f func()) { t.cleanups = append(t.cleanups, f) }
 func (t *exampleT) Errorf(format string, args ...any) {
 	fmt.Printf("test error: "+format+"\n", args...)
@@ -205,4 +206,30 @@ func ExampleServer_Reset() {
 	// Output:
 	// 2
 	// 1
+}
+
+// A test can start from a builtin scenario, a file, or a document written in the test; the
+// clients then act as the scenario's first user.
+func ExampleScenarioYAML() {
+	t := &exampleT{} // your test's t
+	defer t.finish()
+
+	srv := httptestutil.NewInMemory(t, httptestutil.ScenarioYAML(t, `
+seed: 1
+now: 2026-01-15T10:00:00Z
+users:
+  - {ref: mia, email: mia@example.com, personal_api_keys: [{value: phx_mia}]}
+  - {ref: noa, email: noa@example.com}
+organizations:
+  - name: Rocket
+    members: [{user: mia, level: owner}, {user: noa, level: admin}]
+    projects: [{name: Web, timezone: Europe/Berlin}, {name: iOS}]
+`))
+
+	var members struct {
+		Count int `json:"count"`
+	}
+	getJSON(srv.Client(), srv.URL+"/api/organizations/@current/members/", &members)
+	fmt.Println(srv.APIKey, members.Count)
+	// Output: phx_mia 2
 }

@@ -7,6 +7,11 @@
 // the default owner's credentials. NewInMemory does the same without a socket: its clients
 // hand requests straight to the handler.
 //
+// To start from another world, pass a scenario (docs/scenarios.md): a builtin or a file with
+// Scenario, an inline document with ScenarioYAML, or a Go value with (*scenarios.Scenario).Option:
+//
+//	srv := httptestutil.NewServer(t, httptestutil.Scenario(t, "demo"))
+//
 // Server embeds *fake.Server, so the test controls are at hand: srv.Journal() (what was
 // called), srv.AddFault and srv.PrependReactor (make calls fail), srv.Reset, srv.Snapshot and
 // srv.Restore (state), srv.Clock() (time) and srv.Store() (direct access).
@@ -28,6 +33,7 @@ import (
 
 	"github.com/fakehog/fakehog/fake"
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/fakehog/fakehog/scenarios"
 )
 
 // InMemoryURL is the base URL of an in-memory server. The .invalid domain never resolves,
@@ -76,6 +82,29 @@ func NewInMemory(t testing.TB, opts ...fake.Option) *Server {
 	t.Helper()
 	f := newFake(t, opts)
 	return newServer(t, f, InMemoryURL, nil, Transport(f))
+}
+
+// Scenario returns the option that starts a server from a scenario: a builtin by name
+// ("default", "demo") or a YAML file by path (see scenarios.Open). The scenario's seed,
+// now (a manual clock) and world apply; the server's APIKey and Session are its
+// principal's. A scenario that does not load fails the test.
+func Scenario(t testing.TB, nameOrPath string) fake.Option {
+	t.Helper()
+	sc, err := scenarios.Open(nameOrPath)
+	if err != nil {
+		t.Fatalf("httptestutil: scenario: %v", err)
+	}
+	return sc.Option()
+}
+
+// ScenarioYAML is Scenario for a document written in the test.
+func ScenarioYAML(t testing.TB, doc string) fake.Option {
+	t.Helper()
+	sc, err := scenarios.Parse(t.Name()+".yaml", []byte(doc))
+	if err != nil {
+		t.Fatalf("httptestutil: scenario: %v", err)
+	}
+	return sc.Option()
 }
 
 func newFake(t testing.TB, opts []fake.Option) *fake.Server {

@@ -3,8 +3,10 @@ package httptestutil
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -226,4 +228,79 @@ func TestHeadInMemory(t *testing.T) {
 	if res.StatusCode != 200 || len(data) != 0 {
 		t.Errorf("HEAD = %d with %d body bytes", res.StatusCode, len(data))
 	}
+}
+
+// A server started from a scenario holds its world, at its seed and now, and its clients
+// carry the scenario principal's credentials.
+func TestScenario(t *testing.T) {
+	srv := NewInMemory(t, Scenario(t, "demo"))
+	if srv.APIKey != "phx_demo_ada_key" || srv.Session != "demo-ada-session" {
+		t.Fatalf("credentials %q %q", srv.APIKey, srv.Session)
+	}
+	if !srv.Clock().Now().Equal(epoch) {
+		t.Fatalf("clock %v", srv.Clock().Now())
+	}
+	status, body := call(t, srv.Client(), "GET", srv.URL+"/api/organizations/", "")
+	if status != 200 || body["count"].(float64) != 2 {
+		t.Fatalf("organizations: %d %v", status, body)
+	}
+	status, body = call(t, srv.ClientWithKey("phx_demo_eve_key"), "GET", srv.URL+"/api/organizations/@current/", "")
+	if status != 200 || body["name"] != "Hedgebox" {
+		t.Fatalf("eve's current organization: %d %v", status, body["name"])
+	}
+	// Generated users get keys through ClientFor like any user.
+	status, _ = call(t, srv.ClientFor("ben@hedgebox.io", "organization:read"), "GET", srv.URL+"/api/organizations/", "")
+	if status != 200 {
+		t.Fatalf("ClientFor: %d", status)
+	}
+
+	file := NewServer(t, Scenario(t, "../testdata/scenarios/example.yaml"))
+	if status, body := call(t, file.Client(), "GET", file.URL+"/api/organizations/@current/", ""); status != 200 || body["name"] != "Acme" {
+		t.Fatalf("example: %d %v", status, body["name"])
+	}
+
+	inline := NewInMemory(t, ScenarioYAML(t, `
+users:
+  - email: mia@example.com
+    personal_api_keys: [{value: phx_mia}]
+organizations:
+  - {name: Mia's, members: [{user: mia@example.com, level: owner}], features: []}
+`))
+	status, body = call(t, inline.Client(), "GET", inline.URL+"/api/organizations/@current/", "")
+	if status != 200 || body["name"] != "Mia's" || inline.APIKey != "phx_mia" {
+		t.Fatalf("inline: %d %v", status, body)
+	}
+}
+
+// A scenario that does not load fails the test that asked for it.
+func TestScenarioFailsTheTest(t *testing.T) {
+	for _, fn := range []func(tb testing.TB){
+		func(tb testing.TB) { Scenario(tb, "nope") },
+		func(tb testing.TB) { ScenarioYAML(tb, "usres: []") },
+	} {
+		ft := &fatalTB{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			fn(ft)
+		}()
+		<-done
+		if !ft.failed || !strings.Contains(ft.msg, "httptestutil: scenario:") {
+			t.Fatalf("failed=%v msg=%q", ft.failed, ft.msg)
+		}
+	}
+}
+
+// fatalTB records Fatalf instead of failing the real test.
+type fatalTB struct {
+	testing.TB
+	failed bool
+	msg    string
+}
+
+func (f *fatalTB) Helper()      {}
+func (f *fatalTB) Name() string { return "fatalTB" }
+func (f *fatalTB) Fatalf(format string, args ...any) {
+	f.failed, f.msg = true, fmt.Sprintf(format, args...)
+	runtime.Goexit()
 }

@@ -1,10 +1,13 @@
 // Command fakehog runs the fake PostHog Organizations API as a local server.
 //
-//	go run ./cmd/fakehog                 # serves the default world on 127.0.0.1:8010
+//	go run ./cmd/fakehog                        # serves the default scenario on 127.0.0.1:8010
+//	go run ./cmd/fakehog -scenario demo         # a builtin scenario, or a file: -scenario my.yaml
+//	go run ./cmd/fakehog -check -scenario my.yaml   # validate a scenario file and exit
 //	go run ./cmd/fakehog -addr 127.0.0.1:0
 //
-// Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_API_KEY, FAKEHOG_SESSION,
-// FAKEHOG_SEED, FAKEHOG_DATA_DIR. A flag given on the command line wins.
+// Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_SCENARIO, FAKEHOG_API_KEY,
+// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR. A flag given on the
+// command line wins.
 package main
 
 import (
@@ -19,15 +22,21 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/fakehog/fakehog/fake"
+	"github.com/fakehog/fakehog/scenarios"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr, nil); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "fakehog:", err)
+		stop()
 		os.Exit(1)
 	}
 }
@@ -40,25 +49,53 @@ func envOr(name, def string) string {
 	return def
 }
 
-// run parses flags, starts the server and blocks until SIGINT/SIGTERM (or until ready, when
-// given, is closed by the caller's test). ready receives the listening address.
-func run(args []string, logOut io.Writer, ready chan<- string) error {
+// run parses flags, starts the server and serves until ctx is done (SIGINT/SIGTERM in
+// main). ready, when given, receives the listening address once the server is up.
+func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("fakehog", flag.ContinueOnError)
 	fs.SetOutput(logOut)
 	addr := fs.String("addr", envOr("FAKEHOG_ADDR", "127.0.0.1:8010"), "listen address (127.0.0.1:0 picks a free port) [FAKEHOG_ADDR]")
-	apiKey := fs.String("api-key", envOr("FAKEHOG_API_KEY", ""), "replace the default owner's personal API key [FAKEHOG_API_KEY]")
-	session := fs.String("session", envOr("FAKEHOG_SESSION", ""), "replace the default owner's session cookie value [FAKEHOG_SESSION]")
+	scenario := fs.String("scenario", envOr("FAKEHOG_SCENARIO", "default"),
+		"the world to serve: a builtin ("+strings.Join(scenarios.Builtins(), ", ")+") or a YAML file [FAKEHOG_SCENARIO]")
+	check := fs.Bool("check", false, "validate the scenario, print the first error with its line and column, and exit (0 when valid)")
+	apiKey := fs.String("api-key", envOr("FAKEHOG_API_KEY", ""), "replace the scenario principal's personal API key [FAKEHOG_API_KEY]")
+	session := fs.String("session", envOr("FAKEHOG_SESSION", ""), "replace the scenario principal's session cookie value [FAKEHOG_SESSION]")
+	seedText := fs.String("seed", envOr("FAKEHOG_SEED", ""), "seed for every generated id and token (default: the scenario's seed) [FAKEHOG_SEED]")
+	adminToken := fs.String("admin-token", envOr("FAKEHOG_ADMIN_TOKEN", ""), "require this bearer token on the /_fake/ control routes [FAKEHOG_ADMIN_TOKEN]")
 	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
-	seedText := fs.String("seed", envOr("FAKEHOG_SEED", "0"), "seed for every generated id and token [FAKEHOG_SEED]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	seed, err := strconv.ParseUint(*seedText, 10, 64)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags only; see -h)", fs.Arg(0))
+	}
+	sc, err := scenarios.Open(*scenario)
 	if err != nil {
-		return fmt.Errorf("-seed: %q is not a whole number", *seedText)
+		return err
+	}
+	if *check {
+		if err := sc.Check(); err != nil {
+			return err
+		}
+		fmt.Fprintf(logOut, "scenario %s is valid\n", sc.Name)
+		return nil
+	}
+	seed := sc.Seed
+	if *seedText != "" {
+		if seed, err = strconv.ParseUint(*seedText, 10, 64); err != nil {
+			return fmt.Errorf("-seed: %q is not a whole number", *seedText)
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
-	opts := []fake.Option{fake.WithSeed(seed), fake.WithLogger(logger), fake.WithAPIKey(*apiKey), fake.WithSession(*session)}
+	opts := []fake.Option{fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
+		fake.WithAPIKey(*apiKey), fake.WithSession(*session), fake.WithAdminToken(*adminToken),
+		fake.WithScenarioLoader(scenarios.Loader())}
+	var clock *startingClock
+	if !sc.Now.IsZero() {
+		// Seed at the scenario's now exactly, then let time flow on from there.
+		clock = &startingClock{at: sc.Now}
+		opts = append(opts, fake.WithClock(clock))
+	}
 	if *dataDir != "" {
 		opts = append(opts, fake.WithDataDir(*dataDir))
 	}
@@ -67,19 +104,38 @@ func run(args []string, logOut io.Writer, ready chan<- string) error {
 		return err
 	}
 	defer srv.Close()
+	if clock != nil {
+		// A restored data directory has lived past the scenario's now: go on from its last
+		// write, so new records never predate old ones.
+		if last := srv.PersistedTime(); last.After(clock.at) {
+			clock.at = last
+		}
+		clock.start()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		logger.Warn("listening beyond loopback: anyone who can reach this address can use the default credentials", "addr", ln.Addr().String())
+		logger.Warn("listening beyond loopback: anyone who can reach this address can use the scenario's credentials", "addr", ln.Addr().String())
+		if *adminToken == "" {
+			logger.Warn("the /_fake/ control routes (reset, scenario, clock, faults) are open to them too: set -admin-token or FAKEHOG_ADMIN_TOKEN")
+		}
 	}
 	d := srv.Defaults()
 	base := "http://" + ln.Addr().String()
-	logger.Info("fakehog ready", "url", base, "organization", d.OrganizationID, "project", d.ProjectID,
+	logger.Info("fakehog ready", "url", base, "scenario", sc.Name, "organization", d.OrganizationID, "project", d.ProjectID,
 		"user", d.UserEmail, "api_key", d.APIKey, "session", d.Session)
-	logger.Info("try it", "curl", fmt.Sprintf(`curl -H "Authorization: Bearer %s" %s/api/organizations/`, d.APIKey, base))
+	for _, l := range sc.Logins() {
+		if l.Email == d.UserEmail {
+			continue
+		}
+		logger.Info("scenario login", "user", l.Email, "api_keys", strings.Join(l.APIKeys, ","), "sessions", strings.Join(l.Sessions, ","))
+	}
+	if d.APIKey != "" {
+		logger.Info("try it", "curl", fmt.Sprintf(`curl -H "Authorization: Bearer %s" %s/api/organizations/`, d.APIKey, base))
+	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
@@ -87,19 +143,36 @@ func run(args []string, logOut io.Writer, ready chan<- string) error {
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil
-	case s := <-sig:
-		logger.Info("shutting down", "signal", s.String())
+	case <-ctx.Done():
+		logger.Info("shutting down")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return hs.Shutdown(ctx)
+	return hs.Shutdown(sctx)
+}
+
+// startingClock stands still at a scenario's now while the world is seeded (so seeding is
+// reproducible), then runs forward from there with the wall clock once started.
+type startingClock struct {
+	at      time.Time
+	started atomic.Pointer[time.Time] // wall-clock reading at start
+}
+
+// Now returns the scenario's now, plus the time elapsed since start.
+func (c *startingClock) Now() time.Time {
+	if s := c.started.Load(); s != nil {
+		return c.at.Add(time.Since(*s))
+	}
+	return c.at
+}
+
+func (c *startingClock) start() {
+	t := time.Now()
+	c.started.Store(&t)
 }

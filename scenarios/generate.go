@@ -1,0 +1,175 @@
+package scenarios
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// generate's data comes from gofakeit driven by a PCG source seeded with the scenario's
+// seed (never gofakeit.New, which picks a random seed for 0), so the same seed gives the
+// same people, companies and projects on every run. It makes no secrets: keys, tokens and
+// ids come from the store's own seeded source when the world is seeded.
+
+func (p *plan) checkGenerate() error {
+	g := p.s.Generate
+	for _, c := range []struct {
+		name  string
+		value int
+		max   int
+	}{
+		{"organizations", g.Organizations, MaxGeneratedOrganizations},
+		{"members_per_organization", g.MembersPerOrganization, MaxGeneratedMembers},
+		{"projects_per_organization", g.ProjectsPerOrganization, MaxGeneratedProjects},
+		{"invites_per_organization", g.InvitesPerOrganization, MaxGeneratedInvites},
+	} {
+		if c.value < 0 || c.value > c.max {
+			return p.errorf(child("generate", c.name), "%s is 0 to %d, found %d", c.name, c.max, c.value)
+		}
+		if c.name != "organizations" && c.value > 0 && g.Organizations == 0 {
+			return p.errorf(child("generate", c.name), "%s needs generate.organizations", c.name)
+		}
+	}
+	return nil
+}
+
+// projectNames are plausible names for generated projects, used before AppName's.
+var projectNames = []string{"Web app", "Marketing site", "iOS app", "Android app", "Backend API", "Docs",
+	"Admin dashboard", "Checkout", "Data warehouse", "Staging", "Internal tools", "Mobile web", "Landing pages",
+	"Customer portal", "Browser extension", "Desktop app"}
+
+// emailTLDs are the top-level domains of generated companies.
+var emailTLDs = []string{"com", "io", "co", "dev", "net", "app"}
+
+// generate appends the generated organizations and their users to the plan.
+func (p *plan) generate() {
+	g := p.s.Generate
+	if g.Organizations == 0 {
+		return
+	}
+	f := gofakeit.NewFaker(rand.NewPCG(p.s.Seed, p.s.Seed^0x6a09e667f3bcc908), false)
+	emails := map[string]bool{}
+	for _, u := range p.users {
+		emails[strings.ToLower(strings.TrimSpace(u.Email))] = true
+	}
+	orgNames := map[string]bool{}
+	domains := map[string]bool{}
+	for _, o := range p.orgs {
+		orgNames[strings.ToLower(o.Name)] = true
+		for _, d := range o.Domains {
+			domains[strings.ToLower(d.Domain)] = true
+		}
+	}
+	for _, u := range p.users {
+		if _, d, ok := strings.Cut(u.Email, "@"); ok {
+			domains[strings.ToLower(d)] = true
+		}
+	}
+	person := func(domain string) (first, last, email string) {
+		first, last = f.FirstName(), f.LastName()
+		local := slug(first, ".") + "." + slug(last, ".")
+		email = local + "@" + domain
+		for n := 2; emails[email]; n++ {
+			email = fmt.Sprintf("%s%d@%s", local, n, domain)
+		}
+		emails[email] = true
+		return first, last, email
+	}
+	members := max(g.MembersPerOrganization, 1)
+	for k := 0; k < g.Organizations; k++ {
+		path := index(child("generate", "organizations"), k)
+		family := f.LastName()
+		name := family + " " + f.CompanySuffix()
+		for n := 2; orgNames[strings.ToLower(name)]; n++ {
+			name = fmt.Sprintf("%s %s %d", family, f.CompanySuffix(), n)
+		}
+		orgNames[strings.ToLower(name)] = true
+		base := slug(family, "-")
+		domain := base + "." + f.RandomString(emailTLDs)
+		for n := 2; domains[domain]; n++ {
+			domain = fmt.Sprintf("%s%d.%s", base, n, f.RandomString(emailTLDs))
+		}
+		domains[domain] = true
+		o := Organization{Name: name}
+		for j := 0; j < members; j++ {
+			first, last, email := person(domain)
+			u := User{Email: email, FirstName: first, LastName: last,
+				RoleAtOrganization: f.RandomString(rolesAtOrganization), Is2FAEnabled: f.Float64() < 0.3}
+			p.users = append(p.users, u)
+			p.userPaths = append(p.userPaths, child(path, "members"))
+			level := Level(store.LevelMember)
+			switch r := f.Float64(); {
+			case j == 0 || r < 0.06:
+				level = store.LevelOwner
+			case j == 1 || r < 0.26:
+				level = store.LevelAdmin
+			}
+			o.Members = append(o.Members, Member{User: email, Level: level})
+		}
+		used := map[string]bool{}
+		names := append([]string(nil), projectNames...)
+		f.ShuffleStrings(names)
+		for j := 0; j < g.ProjectsPerOrganization; j++ {
+			pname := ""
+			if j < len(names) {
+				pname = names[j]
+			} else {
+				pname = f.AppName()
+				for n := 2; used[strings.ToLower(pname)]; n++ {
+					pname = fmt.Sprintf("%s %d", f.AppName(), n)
+				}
+			}
+			used[strings.ToLower(pname)] = true
+			o.Projects = append(o.Projects, Project{Name: pname, Timezone: p.timezone(f)})
+		}
+		for j := 0; j < g.InvitesPerOrganization; j++ {
+			invDomain := domain
+			if f.Float64() < 0.3 {
+				invDomain = slug(f.LastName(), "-") + "." + f.RandomString(emailTLDs)
+			}
+			first, _, email := person(invDomain)
+			level := Level(store.LevelMember)
+			if f.Float64() < 0.2 {
+				level = store.LevelAdmin
+			}
+			o.Invites = append(o.Invites, Invite{TargetEmail: email, FirstName: first, Level: level, Expired: f.Float64() < 0.3})
+		}
+		o.Domains = []Domain{{Domain: domain, Verified: f.Float64() < 0.5, Verifiable: true}}
+		p.orgs = append(p.orgs, o)
+		p.orgPaths = append(p.orgPaths, path)
+	}
+}
+
+// timezone picks a gofakeit timezone the store knows (UTC when none does).
+func (p *plan) timezone(f *gofakeit.Faker) string {
+	for range 10 {
+		if tz := f.TimeZoneRegion(); store.ValidTimezone(tz) {
+			return tz
+		}
+	}
+	return "UTC"
+}
+
+// slug lower-cases s and keeps ASCII letters and digits, joining runs of others with sep.
+func slug(s, sep string) string {
+	var b strings.Builder
+	pending := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if pending && b.Len() > 0 {
+				b.WriteString(sep)
+			}
+			pending = false
+			b.WriteRune(r)
+		} else if r == ' ' || r == '-' {
+			pending = true
+		}
+	}
+	if b.Len() == 0 {
+		return "x"
+	}
+	return b.String()
+}
