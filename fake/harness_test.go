@@ -80,6 +80,8 @@ func newEnv(t *testing.T, opts ...Option) *env {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	// Answers are asserted as sent: a 302 (legal document download) is not followed.
+	ts.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &env{t: t, srv: srv, ts: ts, clock: clock, d: srv.Defaults()}
 }
 

@@ -14,16 +14,26 @@ import (
 // must get a PostHog-shaped 4xx (the harness checks the body's shape), never a 5xx, and a
 // refused request must leave the state as it was.
 
-// stateDump renders everything the API lets the owner read without ids in the path — every
-// list endpoint of the route table — so two dumps differ exactly when visible state changed.
+// stateDump is the whole state as canonical JSON (ExportState): two dumps differ exactly
+// when anything in the store changed, the random source's position included.
 func stateDump(e *env) string {
+	data, err := e.srv.ExportState()
+	if err != nil {
+		e.t.Fatalf("export: %v", err)
+	}
+	return string(data)
+}
+
+// apiDump renders everything the API lets the owner read without ids in the path — every
+// list endpoint of the route table — as the organization's members see it.
+func apiDump(e *env) string {
 	var b strings.Builder
 	for _, rt := range routes(&Server{}) {
 		if rt.Method != "GET" || strings.Contains(strings.TrimPrefix(rt.Path, "/api/organizations/{organization_id}/"), "{") {
 			continue
 		}
 		if rt.Path == "/api/organizations/{id}/" || strings.Contains(rt.Path, "/activity/") || strings.Contains(rt.Path, "activity_logs") {
-			continue // activity records refused requests nowhere, but its paging is by time
+			continue
 		}
 		r := e.do("GET", probePath(e, rt.Path), nil, asSession(e.d.Session))
 		fmt.Fprintf(&b, "%s %d %s\n", rt.Path, r.Status, r.Body)
@@ -75,13 +85,20 @@ func hostileBodies() map[string]rawBody {
 	return out
 }
 
-// realPath fills a template with ids that exist in the default world where it can find one
-// (the first item of the collection's list), else with probe ids.
+// realPath fills a template with ids that exist in the world (the first item of the
+// collection's list), else with probe ids.
 func realPath(e *env, tmpl string) string {
 	p := tmpl
+	if strings.Contains(p, "{role_id}") {
+		if id := e.do("GET", e.orgPath("roles/"), nil).JSON.Get("results.0.id").String(); id != "" {
+			p = strings.Replace(p, "{role_id}", id, 1)
+		}
+	}
 	if i := strings.Index(p, "{id}"); i >= 0 && strings.HasPrefix(p, "/api/organizations/{organization_id}/") {
 		list := e.do("GET", probePath(e, p[:i]), nil, asSession(e.d.Session))
 		if id := list.JSON.Get("results.0.id").String(); id != "" {
+			p = p[:i] + id + p[i+len("{id}"):]
+		} else if id := list.JSON.Get("0.id").String(); id != "" { // plain-array lists
 			p = p[:i] + id + p[i+len("{id}"):]
 		}
 	}
@@ -132,17 +149,70 @@ func TestHostileBodiesNeverBreakWrites(t *testing.T) {
 	t.Logf("hostile write requests tried: %d", tried)
 }
 
-// seedOneOfEach gives the default organization one record of each family that has a
-// create operation, so {id} routes act on something real.
+// seedOneOfEach gives the default organization one record of every family through the
+// store's seeding operations (the ones scenarios use), so {id} routes act on something real:
+// an invite, a domain, a role with a member and an external reference, a CIMD token, a proxy
+// record, a plugin of each pipeline capability, a batch export, a legal document, an
+// organization integration and an OAuth application.
 func seedOneOfEach(e *env) {
-	e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": "seed@example.com"})
-	e.do("POST", e.orgPath("domains/"), map[string]any{"domain": "seed.example.com"}, asSession(e.d.Session))
-	e.do("POST", e.orgPath("roles/"), map[string]any{"name": "Seed role"})
-	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "seed"})
-	e.do("POST", e.orgPath("proxy_records/"), map[string]any{"domain": "t.seed.example.com"})
-	e.do("POST", e.orgPath("plugins/"), map[string]any{"plugin_type": "source", "name": "Seed plugin"}, asSession(e.d.Session))
-	e.do("POST", e.orgPath("batch_exports/"), map[string]any{"name": "Seed export", "interval": "hour",
-		"destination": map[string]any{"type": "HTTP", "config": map[string]any{"url": "https://example.com/ingest", "token": "t"}}})
+	e.t.Helper()
+	org := e.d.OrganizationID
+	err := e.srv.Store().Write(func(tx *store.Tx) error {
+		owner := tx.UserByEmail(e.d.UserEmail)
+		if _, err := tx.CreateInvites(tx.Membership(org, owner.ID), []store.Values{{"target_email": "seed@example.com", "level": 1}}); err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		if _, _, err := tx.SeedDomain(org, store.NewDomain{Domain: "seed.example.com"}); err != nil {
+			return fmt.Errorf("domain: %w", err)
+		}
+		role, err := tx.CreateRole(org, store.NewRole{Name: "Seed role", CreatedBy: owner})
+		if err != nil {
+			return fmt.Errorf("role: %w", err)
+		}
+		if _, err := tx.AddRoleMember(org, role.ID, owner.UUID); err != nil {
+			return fmt.Errorf("role member: %w", err)
+		}
+		if _, err := tx.CreateRoleExternalReference(org, store.NewRoleExternalReference{RoleID: role.ID, Provider: "github",
+			ProviderOrganizationID: "seed-org", ProviderRoleID: "42", ProviderRoleName: "Seeders", CreatedBy: owner}); err != nil {
+			return fmt.Errorf("role reference: %w", err)
+		}
+		if _, _, err := tx.CreateCIMDToken(org, store.NewCIMDToken{Label: "seed", CreatedBy: owner}); err != nil {
+			return fmt.Errorf("cimd token: %w", err)
+		}
+		if _, err := tx.SeedProxyRecord(org, store.NewProxyRecord{Domain: "t.seed.example.com", CreatedBy: owner}); err != nil {
+			return fmt.Errorf("proxy record: %w", err)
+		}
+		for name, files := range map[string]map[string]string{
+			"Seed transformation": {"index.ts": "export function processEvent(event) { return event }"},
+			"Seed destination":    {"index.ts": "export async function onEvent(event) {}"},
+			"Seed frontend app":   {"frontend.tsx": "export function inject() {}"},
+			"Seed import app":     {"index.ts": "export function runEveryHour() {}"},
+		} {
+			if _, err := tx.SeedPlugin(org, store.NewPlugin{PluginType: "source", Name: name, Files: files}); err != nil {
+				return fmt.Errorf("plugin %s: %w", name, err)
+			}
+		}
+		if _, err := tx.CreateBatchExport(org, store.NewBatchExport{CreatedBy: owner, Name: "Seed export", Interval: "hour",
+			Destination: store.NewBatchExportDestination{Type: "HTTP", Config: map[string]any{"url": "https://us.i.posthog.com/batch/", "token": "phc_seed"}}}); err != nil {
+			return fmt.Errorf("batch export: %w", err)
+		}
+		if _, err := tx.CreateLegalDocument(org, store.NewLegalDocument{DocumentType: store.LegalDPA, CompanyName: "Seed Inc",
+			CompanyAddress: "1 Main St", RepresentativeEmail: "legal@example.com", DPAMode: "lawyer", Signed: true,
+			SignedDocumentURL: "https://files.example.com/dpa.pdf"}); err != nil {
+			return fmt.Errorf("legal document: %w", err)
+		}
+		if _, err := tx.SeedOrgIntegration(org, store.NewOrgIntegration{Kind: "vercel", IntegrationID: "icfg_seed",
+			Config: map[string]any{"type": "connectable"}, CreatedBy: owner}); err != nil {
+			return fmt.Errorf("integration: %w", err)
+		}
+		if _, err := tx.SeedOAuthApplication(org, store.NewOAuthApplication{Name: "Seed app", RedirectURIs: []string{"https://app.example.com/cb"}}); err != nil {
+			return fmt.Errorf("oauth application: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Fatalf("seedOneOfEach: %v", err)
+	}
 }
 
 // TestHostilePathIDs: ids that are not ids — malformed UUIDs, integers that overflow,

@@ -28,7 +28,7 @@ func TestOrgScopedKeyNeverCrossesOrganizations(t *testing.T) {
 	// The other organization, seen by its owner's session before the walk.
 	otherEnv := *e
 	otherEnv.d.OrganizationID = other
-	before := stateDump(&otherEnv)
+	before := apiDump(&otherEnv)
 
 	walked := 0
 	for _, rt := range routes(&Server{}) {
@@ -51,7 +51,7 @@ func TestOrgScopedKeyNeverCrossesOrganizations(t *testing.T) {
 			t.Errorf("%s %s with a key scoped elsewhere → %d %s", rt.Method, p, r.Status, truncate(r.Body))
 		}
 	}
-	if after := stateDump(&otherEnv); after != before {
+	if after := apiDump(&otherEnv); after != before {
 		t.Error("the other organization's state changed")
 	}
 	list := e.do("GET", "/api/organizations/", nil, asKey(key)).wantStatus(t, 200)
