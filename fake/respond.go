@@ -48,5 +48,6 @@ func siteURL(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	base, _ := r.Context().Value(basePathKey{}).(string)
+	return scheme + "://" + r.Host + base
 }

@@ -15,6 +15,7 @@ package fake
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,7 @@ type Server struct {
 	adminToken   string
 	loader       ScenarioLoader
 
+	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
 	replayTime time.Time  // the logged clock reading of the write being replayed
 
@@ -84,6 +86,15 @@ type config struct {
 	adminToken   string
 	loader       ScenarioLoader
 	dataDir      string
+	basePath     string
+}
+
+// WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
+// PostHog at https://host/posthog: "/posthog/api/organizations/" reaches the organizations
+// list, and the URLs fakehog writes (pagination's next and previous) keep the prefix.
+// Requests outside the prefix get 404. The /_fake/ routes live under the prefix too.
+func WithBasePath(prefix string) Option {
+	return func(c *config) { c.basePath = "/" + strings.Trim(prefix, "/") }
 }
 
 // WithSeed makes every generated id and token follow from seed.
@@ -151,6 +162,7 @@ func New(opts ...Option) (*Server, error) {
 		faults:       newFaultSet(cfg.seed),
 		adminToken:   cfg.adminToken,
 		loader:       cfg.loader,
+		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
 	}
 	err := s.store.Write(func(tx *store.Tx) error {
 		d, err := cfg.seedFn(tx)
@@ -176,12 +188,26 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// BasePath is the prefix WithBasePath set ("" when none).
+func (s *Server) BasePath() string { return s.basePath }
+
 // Close releases what the server holds open (the data directory's log). A server without
 // WithDataDir holds nothing; Close is then a no-op.
 func (s *Server) Close() error { return s.closePersistence() }
 
 // ServeHTTP answers one request. Requests outside /_fake/ are recorded in the journal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.basePath != "" {
+		rest, ok := strings.CutPrefix(r.URL.Path, s.basePath)
+		if !ok || (rest != "" && rest[0] != '/') {
+			s.writeError(w, r, errEndpointNotFound)
+			return
+		}
+		r2 := r.Clone(context.WithValue(r.Context(), basePathKey{}, s.basePath))
+		r2.URL.Path = rest
+		r2.URL.RawPath = ""
+		r = r2
+	}
 	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
 		s.serveRecovering(w, r)
 		return
@@ -197,6 +223,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveRecovering(rec, r)
 	s.journal.finish(rec)
 }
+
+// basePathKey carries WithBasePath's prefix to the code that writes absolute URLs.
+type basePathKey struct{}
 
 // serveRecovering runs the router and turns a panic — a fakehog bug — into PostHog's own
 // answer to an unhandled exception (500 server_error), logged with its stack, instead of a

@@ -118,7 +118,7 @@ func newFake(t testing.TB, opts []fake.Option) *fake.Server {
 
 func newServer(t testing.TB, f *fake.Server, base string, ts *httptest.Server, tr http.RoundTripper) *Server {
 	d := f.Defaults()
-	return &Server{Server: f, URL: base, APIKey: d.APIKey, Session: d.Session, Fake: f, t: t, ts: ts, transport: tr,
+	return &Server{Server: f, URL: base + f.BasePath(), APIKey: d.APIKey, Session: d.Session, Fake: f, t: t, ts: ts, transport: tr,
 		keys: map[string]string{}}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fakehog/fakehog/fake"
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/tidwall/gjson"
 )
 
 var epoch = time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
@@ -303,4 +304,35 @@ func (f *fatalTB) Name() string { return "fatalTB" }
 func (f *fatalTB) Fatalf(format string, args ...any) {
 	f.failed, f.msg = true, fmt.Sprintf(format, args...)
 	runtime.Goexit()
+}
+
+func TestBasePath(t *testing.T) {
+	srv := NewServer(t, fake.WithBasePath("/posthog/"))
+	if !strings.HasSuffix(srv.URL, "/posthog") {
+		t.Fatalf("URL = %s, want the prefix", srv.URL)
+	}
+	for i := 0; i < 3; i++ {
+		res, err := srv.Client().Post(srv.URL+"/api/organizations/@current/invites/", "application/json",
+			strings.NewReader(fmt.Sprintf(`{"target_email":"p%d@example.com"}`, i)))
+		if err != nil || res.StatusCode != 201 {
+			t.Fatalf("create under the prefix: %v %v", err, res.Status)
+		}
+		res.Body.Close()
+	}
+	res, err := srv.Client().Get(srv.URL + "/api/organizations/@current/invites/?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	next := gjson.GetBytes(body, "next").String()
+	if !strings.HasPrefix(next, srv.URL+"/api/organizations/") {
+		t.Fatalf("next = %q, want it under %s", next, srv.URL)
+	}
+	// Outside the prefix: PostHog's 404.
+	res, _ = srv.Client().Get(strings.TrimSuffix(srv.URL, "/posthog") + "/api/organizations/")
+	if res.StatusCode != 404 {
+		t.Fatalf("outside the prefix → %d, want 404", res.StatusCode)
+	}
+	res.Body.Close()
 }
