@@ -238,12 +238,12 @@ func (s *batchExportState) init() {
 
 func (e *BatchExport) clone() *BatchExport {
 	c := *e
-	c.Model = extDupStr(e.Model)
+	c.Model = clonePtr(e.Model)
 	c.Destination.Config, _ = CloneValue(e.Destination.Config).(map[string]any)
 	c.Destination.IntegrationID = clonePtr(e.Destination.IntegrationID)
-	c.LastPausedAt = extDupTime(e.LastPausedAt)
-	c.StartAt = extDupTime(e.StartAt)
-	c.EndAt = extDupTime(e.EndAt)
+	c.LastPausedAt = clonePtr(e.LastPausedAt)
+	c.StartAt = clonePtr(e.StartAt)
+	c.EndAt = clonePtr(e.EndAt)
 	c.Schema, _ = CloneValue(e.Schema).(map[string]any)
 	c.Filters = CloneValue(e.Filters)
 	c.IntervalOffset = clonePtr(e.IntervalOffset)
@@ -254,10 +254,10 @@ func (r *BatchExportRun) clone() *BatchExportRun {
 	c := *r
 	c.RecordsCompleted = clonePtr(r.RecordsCompleted)
 	c.RecordsFailed = clonePtr(r.RecordsFailed)
-	c.LatestError = extDupStr(r.LatestError)
-	c.DataIntervalStart = extDupTime(r.DataIntervalStart)
-	c.Cursor = extDupStr(r.Cursor)
-	c.FinishedAt = extDupTime(r.FinishedAt)
+	c.LatestError = clonePtr(r.LatestError)
+	c.DataIntervalStart = clonePtr(r.DataIntervalStart)
+	c.Cursor = clonePtr(r.Cursor)
+	c.FinishedAt = clonePtr(r.FinishedAt)
 	c.RecordsTotalCount = clonePtr(r.RecordsTotalCount)
 	c.BytesExported = clonePtr(r.BytesExported)
 	return &c
@@ -282,7 +282,7 @@ func (s *batchExportState) clone() batchExportState {
 		out := make([]*BatchExportBackfill, len(bfs))
 		for i, b := range bfs {
 			bc := *b
-			bc.StartAt, bc.EndAt = extDupTime(b.StartAt), extDupTime(b.EndAt)
+			bc.StartAt, bc.EndAt = clonePtr(b.StartAt), clonePtr(b.EndAt)
 			out[i] = &bc
 		}
 		c.backfills[id] = out
@@ -295,9 +295,7 @@ func (s *batchExportState) clone() batchExportState {
 		}
 		c.logs[id] = out
 	}
-	for k, v := range s.testOutcomes {
-		c.testOutcomes[k] = v
-	}
+	c.testOutcomes = cloneMap(s.testOutcomes)
 	return c
 }
 
@@ -1055,30 +1053,6 @@ func pyTypeOf(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// pyTruthy is Python's truth value of a decoded JSON value.
-func pyTruthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case string:
-		return x != ""
-	case int:
-		return x != 0
-	case float64:
-		return x != 0
-	case json.Number:
-		f, _ := x.Float64()
-		return f != 0
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
-}
-
 // ---------------------------------------------------------------------------------------
 // HogQL: the fake does not run queries, but checks a query's shape as PostHog's batch
 // exports do and keeps the schema it would export.
@@ -1618,7 +1592,7 @@ func BackfillID(exportID string, start, end *time.Time) string {
 }
 
 func (tx *Tx) startBackfill(e *BatchExport, start, end *time.Time, by string) *BatchExportBackfill {
-	b := &BatchExportBackfill{ID: BackfillID(e.ID, start, end), ExportID: e.ID, StartAt: extDupTime(start), EndAt: extDupTime(end),
+	b := &BatchExportBackfill{ID: BackfillID(e.ID, start, end), ExportID: e.ID, StartAt: clonePtr(start), EndAt: clonePtr(end),
 		Status: batchExportBackfillStarted, CreatedAt: tx.now, TriggeredBy: by}
 	s := &tx.st.ext.batchExports
 	s.backfills[e.ID] = append(s.backfills[e.ID], b)
@@ -1872,8 +1846,8 @@ func (tx *Tx) AddBatchExportRun(e *BatchExport, in NewBatchExportRun) (*BatchExp
 		end = tx.now
 	}
 	r := &BatchExportRun{ID: tx.NewUUID(), ExportID: e.ID, Status: status, RecordsCompleted: clonePtr(in.RecordsCompleted),
-		LatestError: extDupStr(in.LatestError), DataIntervalStart: extDupTime(in.DataIntervalStart), DataIntervalEnd: end,
-		CreatedAt: tx.now, FinishedAt: extDupTime(in.FinishedAt), LastUpdatedAt: tx.now, RecordsTotalCount: clonePtr(in.RecordsTotalCount)}
+		LatestError: clonePtr(in.LatestError), DataIntervalStart: clonePtr(in.DataIntervalStart), DataIntervalEnd: end,
+		CreatedAt: tx.now, FinishedAt: clonePtr(in.FinishedAt), LastUpdatedAt: tx.now, RecordsTotalCount: clonePtr(in.RecordsTotalCount)}
 	s := &tx.st.ext.batchExports
 	s.runs[e.ID] = append(s.runs[e.ID], r)
 	return r, nil

@@ -42,15 +42,11 @@ func (s *cimdState) clone() cimdState {
 	c.init()
 	for id, t := range s.byID {
 		tc := *t
-		tc.LastUsedAt = extDupTime(t.LastUsedAt)
+		tc.LastUsedAt = clonePtr(t.LastUsedAt)
 		c.byID[id] = &tc
 	}
-	for org, ids := range s.byOrg {
-		c.byOrg[org] = append([]string(nil), ids...)
-	}
-	for k, v := range s.byValue {
-		c.byValue[k] = v
-	}
+	c.byOrg = cloneSliceMap(s.byOrg)
+	c.byValue = cloneMap(s.byValue)
 	return c
 }
 

@@ -85,22 +85,16 @@ func (s *domainState) clone() domainState {
 	c.init()
 	for id, d := range s.byID {
 		dc := *d
-		dc.VerifiedAt = extDupTime(d.VerifiedAt)
-		dc.LastVerificationRetry = extDupTime(d.LastVerificationRetry)
-		dc.SAMLEntityID = extDupStr(d.SAMLEntityID)
-		dc.SAMLACSURL = extDupStr(d.SAMLACSURL)
-		dc.SAMLX509Cert = extDupStr(d.SAMLX509Cert)
+		dc.VerifiedAt = clonePtr(d.VerifiedAt)
+		dc.LastVerificationRetry = clonePtr(d.LastVerificationRetry)
+		dc.SAMLEntityID = clonePtr(d.SAMLEntityID)
+		dc.SAMLACSURL = clonePtr(d.SAMLACSURL)
+		dc.SAMLX509Cert = clonePtr(d.SAMLX509Cert)
 		c.byID[id] = &dc
 	}
-	for org, ids := range s.byOrg {
-		c.byOrg[org] = append([]string(nil), ids...)
-	}
-	for k, v := range s.byName {
-		c.byName[k] = v
-	}
-	for k, v := range s.dns {
-		c.dns[k] = v
-	}
+	c.byOrg = cloneSliceMap(s.byOrg)
+	c.byName = cloneMap(s.byName)
+	c.dns = cloneMap(s.dns)
 	for id, list := range s.logs {
 		out := make([]*SCIMRequestLog, len(list))
 		for i, l := range list {
@@ -130,22 +124,6 @@ func (s *domainState) dropOrg(tx *Tx, orgID string) {
 		delete(s.logs, id)
 	}
 	delete(s.byOrg, orgID)
-}
-
-func extDupTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	c := *t
-	return &c
-}
-
-func extDupStr(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	c := *s
-	return &c
 }
 
 // reDomain is PostHog's DOMAIN_REGEX: lowercase labels and a TLD of two letters or more.

@@ -73,7 +73,7 @@ func (s *integrationState) clone() integrationState {
 	c.init()
 	for id, i := range s.byID {
 		ic := *i
-		ic.IntegrationID = extDupStr(i.IntegrationID)
+		ic.IntegrationID = clonePtr(i.IntegrationID)
 		ic.Config, _ = CloneValue(i.Config).(map[string]any)
 		c.byID[id] = &ic
 	}

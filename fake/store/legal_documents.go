@@ -67,9 +67,7 @@ func (s *legalState) clone() legalState {
 		dc := *d
 		c.byID[id] = &dc
 	}
-	for org, ids := range s.byOrg {
-		c.byOrg[org] = append([]string(nil), ids...)
-	}
+	c.byOrg = cloneSliceMap(s.byOrg)
 	return c
 }
 

@@ -104,7 +104,7 @@ func (s *pluginState) clone() pluginState {
 	for id, pc := range s.configs {
 		cc := *pc
 		cc.Config, _ = CloneValue(pc.Config).(map[string]any)
-		cc.Name, cc.Description = extDupStr(pc.Name), extDupStr(pc.Description)
+		cc.Name, cc.Description = clonePtr(pc.Name), clonePtr(pc.Description)
 		c.configs[id] = &cc
 	}
 	for u, r := range s.remotes {
@@ -118,9 +118,9 @@ func (s *pluginState) clone() pluginState {
 
 func (p *Plugin) clone() *Plugin {
 	c := *p
-	c.PluginType, c.Name, c.Description, c.URL = extDupStr(p.PluginType), extDupStr(p.Name), extDupStr(p.Description), extDupStr(p.URL)
-	c.Icon, c.Tag, c.LatestTag = extDupStr(p.Icon), extDupStr(p.Tag), extDupStr(p.LatestTag)
-	c.LatestTagCheckedAt = extDupTime(p.LatestTagCheckedAt)
+	c.PluginType, c.Name, c.Description, c.URL = clonePtr(p.PluginType), clonePtr(p.Name), clonePtr(p.Description), clonePtr(p.URL)
+	c.Icon, c.Tag, c.LatestTag = clonePtr(p.Icon), clonePtr(p.Tag), clonePtr(p.LatestTag)
+	c.LatestTagCheckedAt = clonePtr(p.LatestTagCheckedAt)
 	c.ConfigSchema = CloneValue(p.ConfigSchema)
 	c.Capabilities, _ = CloneValue(p.Capabilities).(map[string]any)
 	c.Metrics, c.PublicJobs = CloneValue(p.Metrics), CloneValue(p.PublicJobs)
@@ -642,33 +642,12 @@ func (pc *PluginConfig) MaskedConfig(p *Plugin) map[string]any {
 		for _, f := range list {
 			field, _ := f.(map[string]any)
 			key, _ := field["key"].(string)
-			if secret, _ := field["secret"].(bool); secret && truthy(out[key]) {
+			if secret, _ := field["secret"].(bool); secret && pyTruthy(out[key]) {
 				out[key] = PluginSecretValue
 			}
 		}
 	}
 	return out
-}
-
-// truthy is Python's truthiness for a JSON value.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case string:
-		return x != ""
-	case float64:
-		return x != 0
-	case int:
-		return x != 0
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
 }
 
 // PluginActivity lists the organization's plugin and plugin config activity, newest first.
@@ -876,8 +855,8 @@ func (tx *Tx) keepRemote(f *fetchedPlugin) {
 func (f *fetchedPlugin) applyTo(p *Plugin) {
 	typ, name, desc := f.pluginType, f.name, f.description
 	p.PluginType, p.Name, p.Description = &typ, &name, &desc
-	p.Tag, p.LatestTag = extDupStr(f.tag), extDupStr(f.tag)
-	p.Icon = extDupStr(f.icon)
+	p.Tag, p.LatestTag = clonePtr(f.tag), clonePtr(f.tag)
+	p.Icon = clonePtr(f.icon)
 	p.ConfigSchema, p.PublicJobs = CloneValue(f.config), CloneValue(f.publicJobs)
 	p.Files = cloneMap(f.files)
 }
@@ -934,7 +913,7 @@ func (tx *Tx) fetchPlugin(url, typ string, kind PluginKind) (*fetchedPlugin, err
 	if f.publicJobs == nil {
 		f.publicJobs = map[string]any{}
 	}
-	if stateless, _ := meta["stateless"].(bool); stateless && truthy(f.config) {
+	if stateless, _ := meta["stateless"].(bool); stateless && pyTruthy(f.config) {
 		return nil, Invalid(MsgPluginStatelessConfig)
 	}
 	// The archive's code as PostHog keeps it: plugin.json, the main file as index.ts,

@@ -85,22 +85,14 @@ func (s *proxyState) clone() proxyState {
 	c.init()
 	for id, r := range s.byID {
 		rc := *r
-		rc.Message = extDupStr(r.Message)
-		rc.CertExpiresAt = extDupTime(r.CertExpiresAt)
+		rc.Message = clonePtr(r.Message)
+		rc.CertExpiresAt = clonePtr(r.CertExpiresAt)
 		c.byID[id] = &rc
 	}
-	for org, ids := range s.byOrg {
-		c.byOrg[org] = append([]string(nil), ids...)
-	}
-	for k, v := range s.byDomain {
-		c.byDomain[k] = v
-	}
-	for k, v := range s.cname {
-		c.cname[k] = v
-	}
-	for k, v := range s.diagnosed {
-		c.diagnosed[k] = v
-	}
+	c.byOrg = cloneSliceMap(s.byOrg)
+	c.byDomain = cloneMap(s.byDomain)
+	c.cname = cloneMap(s.cname)
+	c.diagnosed = cloneMap(s.diagnosed)
 	return c
 }
 

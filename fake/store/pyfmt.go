@@ -102,3 +102,27 @@ func pyFloat(f float64) string {
 	}
 	return s
 }
+
+// pyTruthy is Python's truth value of a decoded JSON value.
+func pyTruthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case int:
+		return x != 0
+	case float64:
+		return x != 0
+	case json.Number:
+		f, _ := x.Float64()
+		return f != 0
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
+}

@@ -79,7 +79,7 @@ func (s *roleState) clone() roleState {
 	}
 	for id, ref := range s.refs {
 		rc := *ref
-		rc.ProviderRoleSlug = extDupStr(ref.ProviderRoleSlug)
+		rc.ProviderRoleSlug = clonePtr(ref.ProviderRoleSlug)
 		c.refs[id] = &rc
 	}
 	for _, pair := range []struct{ dst, src map[string][]string }{{c.byOrg, s.byOrg}, {c.byRole, s.byRole}, {c.refsByOrg, s.refsByOrg}} {
@@ -496,7 +496,7 @@ func (tx *Tx) CreateRoleExternalReference(orgID string, in NewRoleExternalRefere
 	}
 	ref := &RoleExternalReference{ID: tx.NewUUID(), OrgID: orgID, RoleID: r.ID, Provider: in.Provider,
 		ProviderOrganizationID: in.ProviderOrganizationID, ProviderRoleID: in.ProviderRoleID,
-		ProviderRoleSlug: extDupStr(in.ProviderRoleSlug), ProviderRoleName: in.ProviderRoleName, CreatedAt: tx.now}
+		ProviderRoleSlug: clonePtr(in.ProviderRoleSlug), ProviderRoleName: in.ProviderRoleName, CreatedAt: tx.now}
 	if in.CreatedBy != nil {
 		ref.CreatedBy = in.CreatedBy.ID
 	}

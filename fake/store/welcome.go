@@ -232,7 +232,7 @@ func (tx *Tx) welcomeProducts(o *Organization) []string {
 		}
 		if done, ok := p.Settings["has_completed_onboarding_for"].(map[string]any); ok {
 			for _, k := range WelcomeProductKeys {
-				if truthy(done[k]) {
+				if pyTruthy(done[k]) {
 					found[k] = true
 				}
 			}
