@@ -218,11 +218,7 @@ func TestBatchExportCreateValidation(t *testing.T) {
 	}
 	creds := map[string]any{"aws_access_key_id": "a", "aws_secret_access_key": "b"}
 	const nf = "destination__non_field_errors"
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"not an object", "[]", "invalid_input", "Invalid data. Expected a dictionary, but got list.", ""},
 		{"missing name", with(map[string]any{"name": nil}), "required", store.MsgRequired, "name"},
 		{"blank name", with(map[string]any{"name": "  "}), "blank", store.MsgBlank, "name"},

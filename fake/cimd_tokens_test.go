@@ -62,11 +62,7 @@ func TestCIMDTokenCreate(t *testing.T) {
 
 func TestCIMDTokenValidation(t *testing.T) {
 	e := newEnv(t)
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing label", map[string]any{}, "required", store.MsgRequired, "label"},
 		{"blank label", map[string]any{"label": ""}, "blank", store.MsgBlank, "label"},
 		{"whitespace label", map[string]any{"label": " \t "}, "blank", store.MsgBlank, "label"},

@@ -69,11 +69,7 @@ func TestDomainValidation(t *testing.T) {
 	other := e.otherOrg()
 	seedDomain(e, other, store.NewDomain{Domain: "taken.com"})
 	e.do("POST", e.orgPath("domains/"), map[string]any{"domain": "mine.com"}).wantStatus(t, 201)
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing domain", map[string]any{}, "required", store.MsgRequired, "domain"},
 		{"blank domain", map[string]any{"domain": "  "}, "blank", store.MsgBlank, "domain"},
 		{"null domain", map[string]any{"domain": nil}, "null", store.MsgNull, "domain"},

@@ -285,3 +285,11 @@ func (e *env) addMember(orgID string, level int, email string, scopes ...string)
 func (e *env) orgPath(rest string) string {
 	return "/api/organizations/" + e.d.OrganizationID + "/" + rest
 }
+
+// fieldCase is one row of a validation table: a request body and the 400 validation error
+// (code, detail, attr) PostHog answers it with.
+type fieldCase struct {
+	name               string
+	body               any
+	code, detail, attr string
+}

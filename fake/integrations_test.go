@@ -95,11 +95,7 @@ func TestIntegrationEnvironmentMapping(t *testing.T) {
 	// Marketplace installations cannot be mapped, whatever the body.
 	wantDetail(t, e.do("PATCH", e.orgPath("integrations/"+market+"/environment-mapping/"), map[string]any{}, sess), 400,
 		"Environment mapping is only supported for connectable integrations.")
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing production", map[string]any{"preview": prod}, "required", store.MsgRequired, "production"},
 		{"null production", map[string]any{"production": nil}, "null", store.MsgNull, "production"},
 		{"text production", map[string]any{"production": "prod"}, "invalid_input", store.MsgInvalidInt, "production"},

@@ -231,11 +231,7 @@ func TestPluginCreateFromURLForms(t *testing.T) {
 
 func TestPluginCreateValidation(t *testing.T) {
 	e := newEnv(t)
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"no url", map[string]any{}, "invalid_input", store.MsgPluginURL, ""},
 		{"not a repository url", map[string]any{"url": "https://example.com/acme/plugin"}, "invalid_input", store.MsgPluginURL, ""},
 		{"number url", map[string]any{"url": 12}, "invalid_input", store.MsgPluginURL, ""},

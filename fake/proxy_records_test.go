@@ -129,11 +129,7 @@ func TestProxyRecordLimit(t *testing.T) {
 
 func TestProxyRecordValidation(t *testing.T) {
 	e := newEnv(t)
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing", map[string]any{}, "required", store.MsgRequired, "domain"},
 		{"blank", map[string]any{"domain": "  "}, "blank", store.MsgBlank, "domain"},
 		{"null", map[string]any{"domain": nil}, "null", store.MsgNull, "domain"},

@@ -60,11 +60,7 @@ func TestRoleExternalReferenceValidation(t *testing.T) {
 	foreign := createRole(t, e, newFeaturelessOrg(t, e), "Foreign")
 	e.do("POST", e.orgPath("role_external_references/"), refBody(role, nil)).wantStatus(t, 201)
 	const missing = "019bc119-0000-7000-8000-000000000009"
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing provider", refBody(role, map[string]any{"provider": nil}), "required", store.MsgRequired, "provider"},
 		{"blank provider", refBody(role, map[string]any{"provider": " "}), "blank", store.MsgBlank, "provider"},
 		{"long provider", refBody(role, map[string]any{"provider": strings.Repeat("p", 33)}), "max_length", store.MsgMaxLen(32), "provider"},

@@ -37,11 +37,7 @@ func TestRoleCreate(t *testing.T) {
 func TestRoleValidation(t *testing.T) {
 	e := newEnv(t)
 	createRole(t, e, e.d.OrganizationID, "Engineers")
-	cases := []struct {
-		name               string
-		body               any
-		code, detail, attr string
-	}{
+	cases := []fieldCase{
 		{"missing name", map[string]any{}, "required", store.MsgRequired, "name"},
 		{"blank name", map[string]any{"name": "   "}, "blank", store.MsgBlank, "name"},
 		{"null name", map[string]any{"name": nil}, "null", store.MsgNull, "name"},
