@@ -47,6 +47,9 @@ func (p *plan) seed(tx *store.Tx) (fake.Defaults, error) {
 	// Explicit records first, generated ones after: adding generate to a scenario leaves
 	// the ids of what it lists unchanged.
 	nu, no := len(p.s.Users), len(p.s.Organizations)
+	if err := sd.seedPluginWorld(); err != nil {
+		return fake.Defaults{}, err
+	}
 	if err := sd.seedUsers(0, nu); err != nil {
 		return fake.Defaults{}, err
 	}
@@ -165,11 +168,29 @@ func (sd *seeder) storeError(path string, err error) error {
 		return sd.errorf(path, "%v", err)
 	}
 	if se.Attr != "" {
-		if _, ok := sd.at[child(path, se.Attr)]; ok || len(sd.at) == 0 {
-			path = child(path, se.Attr)
-		}
+		path = sd.attrPath(path, se.Attr)
 	}
 	return sd.errorf(path, "%s", se.Detail)
+}
+
+// attrPath is the path of the scenario key a store error's attr names under the record at
+// path: DRF's nested attrs (destination__config) become nested keys, a nested
+// non_field_errors names its parent, and the deepest key the scenario gives wins (every
+// key, for a scenario built in Go, which has no positions).
+func (sd *seeder) attrPath(path, attr string) string {
+	var parts []string
+	for _, part := range strings.Split(strings.ReplaceAll(attr, "__", "."), ".") {
+		if part != "" && part != "non_field_errors" {
+			parts = append(parts, part)
+		}
+	}
+	for n := len(parts); n > 0; n-- {
+		p := child(path, strings.Join(parts[:n], "."))
+		if _, ok := sd.at[p]; ok || len(sd.at) == 0 {
+			return p
+		}
+	}
+	return path
 }
 
 // orgSeed is the seeding context of one organization, handed to the family appliers.
@@ -180,6 +201,7 @@ type orgSeed struct {
 	path    string
 	sorg    *store.Organization
 	creator *store.User
+	roles   map[string]*store.Role // by ref, once applyRoles has run
 }
 
 // user returns the seeded user a reference (ref or email) names.

@@ -16,6 +16,55 @@ import (
 
 type decoder struct {
 	pos *positions
+	// limit caps the values walked (0: no cap): aliases can make a small document expand
+	// exponentially. spent counts them.
+	limit, spent int
+	// merging and walking are the mappings whose merge keys, and the free-form values,
+	// being expanded: an alias back into one of them is a cycle.
+	merging, walking map[*yaml.Node]bool
+}
+
+// aliasRatio is how many values a document may expand to per node it has, beyond
+// minValueBudget: plenty for anchors used as templates, not for alias bombs.
+const (
+	aliasRatio     = 10
+	minValueBudget = 100000
+)
+
+// newDecoder is a decoder for the document root, with its expansion budget.
+func newDecoder(pos *positions, root *yaml.Node) *decoder {
+	return &decoder{pos: pos, limit: minValueBudget + aliasRatio*countNodes(root)}
+}
+
+// countNodes counts a document's nodes, not following aliases.
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, ch := range n.Content {
+		c += countNodes(ch)
+	}
+	return c
+}
+
+// spend counts one value walked and refuses to go past the budget.
+func (d *decoder) spend(n *yaml.Node, path string) error {
+	d.spent++
+	if d.limit > 0 && d.spent > d.limit {
+		return d.errAt(n, path, "the document expands to too many values through its aliases (*name): more than %d", d.limit)
+	}
+	return nil
+}
+
+// enter marks node as being expanded in set, refusing a cycle; the returned function
+// leaves it.
+func (d *decoder) enter(set *map[*yaml.Node]bool, n *yaml.Node) (bool, func()) {
+	if *set == nil {
+		*set = map[*yaml.Node]bool{}
+	}
+	if (*set)[n] {
+		return false, func() {}
+	}
+	(*set)[n] = true
+	return true, func() { delete(*set, n) }
 }
 
 // key is one known key of a mapping and how to decode its value.
@@ -80,10 +129,18 @@ type pair struct{ k, v *yaml.Node }
 // pairs lists a mapping's entries, expanding merge keys (<<: *anchor; the mapping's own keys
 // win) and refusing duplicate and non-string keys.
 func (d *decoder) pairs(n *yaml.Node, path string) ([]pair, error) {
+	ok, leave := d.enter(&d.merging, n)
+	defer leave()
+	if !ok {
+		return nil, d.errAt(n, path, "a merge key (<<) cannot merge a mapping into itself")
+	}
 	var own, merged []pair
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if err := d.spend(k, path); err != nil {
+			return nil, err
+		}
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 			src := []*yaml.Node{resolve(v)}
 			if src[0].Kind == yaml.SequenceNode {
@@ -93,6 +150,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) ([]pair, error) {
 				m = resolve(m)
 				if m.Kind != yaml.MappingNode {
 					return nil, d.errAt(v, path, "a merge key (<<) needs a mapping, found %s", describe(m))
+				}
+				if d.merging[m] {
+					return nil, d.errAt(v, path, "a merge key (<<) cannot merge a mapping into itself")
 				}
 				ps, err := d.pairs(m, path)
 				if err != nil {
@@ -240,6 +300,9 @@ func (d *decoder) list(n *yaml.Node, path string, item func(i int, v *yaml.Node,
 	for i, v := range r.Content {
 		p := index(path, i)
 		d.mark(v, p)
+		if err := d.spend(v, p); err != nil {
+			return err
+		}
 		if err := item(i, v, p); err != nil {
 			return err
 		}
@@ -370,7 +433,17 @@ func (d *decoder) timestamp(dst *time.Time) func(*yaml.Node, string) error {
 // int64, float64, booleans and nil. Timestamps stay text.
 func (d *decoder) value(n *yaml.Node, path string) (any, error) {
 	d.mark(n, path)
+	if err := d.spend(n, path); err != nil {
+		return nil, err
+	}
 	r := resolve(n)
+	if r.Kind == yaml.MappingNode || r.Kind == yaml.SequenceNode {
+		ok, leave := d.enter(&d.walking, r)
+		defer leave()
+		if !ok {
+			return nil, d.errAt(n, path, "an alias (*name) cannot stand for a value that contains it")
+		}
+	}
 	switch r.Kind {
 	case yaml.MappingNode:
 		ps, err := d.pairs(r, path)

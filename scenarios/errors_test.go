@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/fakehog/fakehog/fake/store"
 )
 
 // head is a valid start most error cases build on: one user (ref a) owning organization X.
@@ -20,7 +22,9 @@ func TestErrors(t *testing.T) {
 	}{
 		// Syntax and document shape.
 		{"yaml syntax", "users: [\n", false, `t.yaml:1:1: invalid YAML: did not find expected node content`},
-		{"empty", "", false, `t.yaml: the scenario is empty: give at least users, organizations or generate`},
+		{"empty", "", false, `t.yaml:1:1: the scenario is empty: give at least users, organizations or generate`},
+		{"only a comment", "# nothing yet\n", false, `t.yaml:1:1: the scenario is empty: give at least users, organizations or generate`},
+		{"null document", "\n~\n", false, `t.yaml:2:1: the scenario is empty: give at least users, organizations or generate`},
 		{"two documents", "seed: 1\n---\nseed: 2\n", false, `t.yaml:2:1: a scenario file holds one YAML document; remove the second "---"`},
 		{"not a mapping", "- a\n", false, `t.yaml:1:1: a scenario must be a mapping (key: value lines), found a list`},
 		// Unknown keys.
@@ -28,7 +32,7 @@ func TestErrors(t *testing.T) {
 		{"unknown user key", "users:\n  - email: a@b.co\n    frist_name: A\n", false,
 			`t.yaml:3:5: users[0].frist_name: unknown key "frist_name" in a user; did you mean "first_name"?`},
 		{"unknown generate key", "generate:\n  orgs: 1\n", false,
-			`t.yaml:2:3: generate.orgs: unknown key "orgs" in generate (known keys: invites_per_organization, members_per_organization, organizations, projects_per_organization)`},
+			`t.yaml:2:3: generate.orgs: unknown key "orgs" in generate (known keys: invites_per_organization, members_per_organization, organizations, projects_per_organization, roles_per_organization)`},
 		{"unknown project setting", head + "    projects:\n      - {name: W, timezon: UTC}\n", false,
 			`t.yaml:8:19: organizations[0].projects[0].timezon: unknown key "timezon" in a project; did you mean "timezone"?`},
 		{"duplicate key", "users:\n  - email: a@b.co\n    email: c@d.co\n", false,
@@ -125,11 +129,36 @@ func TestErrors(t *testing.T) {
 			`t.yaml:9:9: organizations[0].legal_documents[0]: A Boost, Scale, or Enterprise add-on is required to generate a BAA.`},
 		{"members cannot invite", "users:\n  - {email: a@b.co, ref: a}\n  - {email: c@d.co, ref: c}\norganizations:\n  - name: X\n    members_can_invite: false\n    members:\n      - {user: a, level: owner}\n      - {user: c, level: member}\n    invites:\n      - {target_email: z@z.co, invited_by: c}\n", true,
 			`t.yaml:11:9: organizations[0].invites[0]: You do not have permission to perform this action.`},
-		// Families this build cannot seed: parsed, then refused.
-		{"roles not supported", head + "    roles:\n      - {name: Eng, members: [a]}\n", true,
-			`t.yaml:8:7: organizations[0].roles: roles are not yet supported by this build`},
-		{"proxy records not supported", head + "    proxy_records: [{domain: t.x.com}]\n", true,
-			`t.yaml:7:20: organizations[0].proxy_records: proxy records are not yet supported by this build`},
+		// Rules of the families the store checks while seeding, each placed at its field.
+		{"inactive role member", "users:\n  - {email: a@b.co, ref: a}\n  - {email: c@d.co, ref: c, is_active: false}\norganizations:\n  - name: X\n    members: [{user: a, level: owner}, {user: c}]\n    roles: [{name: R, members: [a, c]}]\n", true,
+			`t.yaml:7:36: organizations[0].roles[0].members[1]: User does not exist.`},
+		{"role external reference taken", head + "    roles: [{ref: r, name: R}]\n    role_external_references:\n      - {role: r, provider: github, provider_organization_id: o, provider_role_id: '1', provider_role_name: R}\n      - {role: r, provider: github, provider_organization_id: O, provider_role_id: '1', provider_role_name: S}\n", true,
+			`t.yaml:10:84: organizations[0].role_external_references[1].provider_role_id: A role external reference with this provider, organization, and role ID already exists.`},
+		{"batch export destination config", head + "    batch_exports:\n      - {name: E, interval: hour, destination: {type: S3, config: {bucket_name: b, region: r}}}\n", true,
+			`t.yaml:8:67: organizations[0].batch_exports[0].destination.config: Configuration missing required field: 'prefix'`},
+		{"batch export interval behind a feature", "users:\n  - {email: a@b.co, ref: a}\norganizations:\n  - name: X\n    features: [organizations_projects]\n    members: [{user: a, level: owner}]\n    batch_exports:\n      - {name: E, interval: every 5 minutes, destination: {type: NoOp}}\n", true,
+			`t.yaml:8:29: organizations[0].batch_exports[0].interval: Higher frequency batch exports are not enabled for this team.`},
+		{"batch export query", head + "    batch_exports:\n      - {name: E, interval: day, hogql_query: SELECT 1 FROM persons, destination: {type: NoOp}}\n", true,
+			`t.yaml:8:47: organizations[0].batch_exports[0].hogql_query: Query must only SELECT FROM events`},
+		{"plugin url format", head + "    plugins: [{url: 'ftp://plugins.example/p'}]\n", true,
+			`t.yaml:7:21: organizations[0].plugins[0].url: Must be a GitHub/GitLab repository or a npm package URL!`},
+		{"plugin url installed twice", head + "    plugins:\n      - {url: 'https://github.com/acme/p'}\n      - {url: 'https://github.com/acme/p?private_token=x'}\n", true,
+			`t.yaml:9:15: organizations[0].plugins[1].url: Plugin from URL "https://github.com/acme/p" already installed!`},
+		{"plugin remote url", "plugin_remotes: [{url: 'https://example.com/p', tag: v1}]\n", true,
+			`t.yaml:1:24: plugin_remotes[0].url: Must be a GitHub/GitLab repository or a npm package URL!`},
+		{"plugin latest tag of a pinned url", head + "    plugins: [{url: 'https://github.com/acme/p/commit/0123456789abcdef0123456789abcdef01234567', latest_tag: v2}]\n", true,
+			`t.yaml:7:110: organizations[0].plugins[0].latest_tag: the url names a fixed commit or version, which is its latest tag: leave latest_tag out`},
+		{"integration id taken", head + "    integrations: [{integration_id: icfg_1}]\n  - name: Y\n    members: [{user: a, level: owner}]\n    integrations: [{integration_id: icfg_1}]\n", true,
+			`t.yaml:10:37: organizations[1].integrations[0].integration_id: An integration of this kind with this integration id already exists.`},
+		{"environment mapping of a marketplace installation", head + "    integrations: [{config: {type: marketplace}, environment_mapping: {production: Default project}}]\n", true,
+			`t.yaml:7:71: organizations[0].integrations[0].environment_mapping: Environment mapping is only supported for connectable integrations.`},
+		{"oauth client id taken", head + "    oauth_applications: [{name: A, client_id: cli}, {name: B, client_id: cli}]\n", true,
+			`t.yaml:7:74: organizations[0].oauth_applications[1].client_id: application with this client id already exists.`},
+		// Aliases that never end.
+		{"merge into itself", "users:\n  - {email: a@b.co, ref: a}\norganizations:\n  - &o\n    <<: *o\n    name: X\n", false,
+			`t.yaml:5:9: organizations[0]: a merge key (<<) cannot merge a mapping into itself`},
+		{"alias cycle", head + "    integrations: [{config: &c {k: [*c]}}]\n", false,
+			`t.yaml:7:37: organizations[0].integrations[0].config.k[0]: an alias (*name) cannot stand for a value that contains it`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,6 +212,18 @@ func TestGoValueErrors(t *testing.T) {
 	sc = &Scenario{Users: []User{{Email: "a@b.co", Ref: "a"}},
 		Organizations: []Organization{{Name: "X", Members: []Member{{User: "a", Level: Level(15)}}, Settings: map[string]any{"nmae": "y"}}}}
 	if err := sc.Check(); err == nil || err.Error() != `scenario: organizations[0].nmae: unknown setting "nmae"` {
+		t.Fatalf("got %v", err)
+	}
+	// A store refusal names the field, and a nested one its nested path.
+	sc = &Scenario{Users: []User{{Email: "a@b.co", Ref: "a"}}, Organizations: []Organization{{Name: "X",
+		Members:           []Member{{User: "a", Level: store.LevelOwner}},
+		OAuthApplications: []OAuthApplication{{Name: "A", ClientID: "c"}, {Name: "B", ClientID: "c"}}}}}
+	if err := sc.Check(); err == nil || err.Error() != `scenario: organizations[0].oauth_applications[1].client_id: application with this client id already exists.` {
+		t.Fatalf("got %v", err)
+	}
+	sc.Organizations[0].OAuthApplications = nil
+	sc.Organizations[0].BatchExports = []BatchExport{{Name: "E", Interval: "day", Destination: BatchExportDestination{Type: "S3"}}}
+	if err := sc.Check(); err == nil || err.Error() != `scenario: organizations[0].batch_exports[0].destination.config: Configuration missing required field: 'bucket_name'` {
 		t.Fatalf("got %v", err)
 	}
 }

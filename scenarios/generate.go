@@ -25,6 +25,7 @@ func (p *plan) checkGenerate() error {
 		{"members_per_organization", g.MembersPerOrganization, MaxGeneratedMembers},
 		{"projects_per_organization", g.ProjectsPerOrganization, MaxGeneratedProjects},
 		{"invites_per_organization", g.InvitesPerOrganization, MaxGeneratedInvites},
+		{"roles_per_organization", g.RolesPerOrganization, MaxGeneratedRoles},
 	} {
 		if c.value < 0 || c.value > c.max {
 			return p.errorf(child("generate", c.name), "%s is 0 to %d, found %d", c.name, c.max, c.value)
@@ -41,6 +42,11 @@ var projectNames = []string{"Web app", "Marketing site", "iOS app", "Android app
 	"Admin dashboard", "Checkout", "Data warehouse", "Staging", "Internal tools", "Mobile web", "Landing pages",
 	"Customer portal", "Browser extension", "Desktop app"}
 
+// roleNames are the names of generated roles.
+var roleNames = []string{"Engineering", "Product", "Design", "Data", "Marketing", "Sales", "Support", "Leadership",
+	"Finance", "Operations", "Security", "Growth", "Customer success", "Platform", "Mobile", "QA", "People", "Legal",
+	"Partnerships", "Analytics"}
+
 // emailTLDs are the top-level domains of generated companies.
 var emailTLDs = []string{"com", "io", "co", "dev", "net", "app"}
 
@@ -51,6 +57,8 @@ func (p *plan) generate() {
 		return
 	}
 	f := gofakeit.NewFaker(rand.NewPCG(p.s.Seed, p.s.Seed^0x6a09e667f3bcc908), false)
+	// Roles draw from a source of their own: asking for them changes no other generated data.
+	rf := gofakeit.NewFaker(rand.NewPCG(p.s.Seed^0xbb67ae8584caa73b, p.s.Seed), false)
 	emails := map[string]bool{}
 	for _, u := range p.users {
 		emails[strings.ToLower(strings.TrimSpace(u.Email))] = true
@@ -138,6 +146,22 @@ func (p *plan) generate() {
 			o.Invites = append(o.Invites, Invite{TargetEmail: email, FirstName: first, Level: level, Expired: f.Float64() < 0.3})
 		}
 		o.Domains = []Domain{{Domain: domain, Verified: f.Float64() < 0.5, Verifiable: true}}
+		if g.RolesPerOrganization > 0 {
+			names := append([]string(nil), roleNames...)
+			rf.ShuffleStrings(names)
+			for j := 0; j < g.RolesPerOrganization; j++ {
+				r := Role{Name: names[j%len(names)], Members: []string{}}
+				if j >= len(names) {
+					r.Name = fmt.Sprintf("%s %d", r.Name, j/len(names)+1)
+				}
+				for _, m := range o.Members {
+					if rf.Float64() < 0.3 {
+						r.Members = append(r.Members, m.User)
+					}
+				}
+				o.Roles = append(o.Roles, r)
+			}
+		}
 		p.orgs = append(p.orgs, o)
 		p.orgPaths = append(p.orgPaths, path)
 	}

@@ -18,12 +18,11 @@ import (
 // Check, or when the world is seeded. Every error is an *Error with the line and column.
 func Parse(name string, data []byte) (*Scenario, error) {
 	s := &Scenario{Name: name, pos: positions{file: name, at: map[string]Pos{}}}
-	d := &decoder{pos: &s.pos}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &Error{File: name, Msg: "the scenario is empty: give at least users, organizations or generate"}
+			return nil, emptyError(name, 1, 1)
 		}
 		return nil, yamlSyntaxError(name, err, 1)
 	}
@@ -38,8 +37,9 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		root = root.Content[0]
 	}
 	if isNull(root) {
-		return nil, &Error{File: name, Msg: "the scenario is empty: give at least users, organizations or generate"}
+		return nil, emptyError(name, max(root.Line, 1), max(root.Column, 1))
 	}
+	d := newDecoder(&s.pos, root)
 	if err := d.scenario(root, s); err != nil {
 		return nil, err
 	}
@@ -47,6 +47,12 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// emptyError is the error of a document with nothing in it (placed at its start, or at
+// its lone null).
+func emptyError(name string, line, column int) *Error {
+	return &Error{File: name, Line: line, Column: column, Msg: "the scenario is empty: give at least users, organizations or generate"}
 }
 
 // yamlSyntaxError turns yaml.v3's "yaml: line 3: ..." into a positioned *Error (yaml.v3
@@ -117,8 +123,11 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) error {
 				{"members_per_organization", d.integer(&g.MembersPerOrganization)},
 				{"projects_per_organization", d.integer(&g.ProjectsPerOrganization)},
 				{"invites_per_organization", d.integer(&g.InvitesPerOrganization)},
+				{"roles_per_organization", d.integer(&g.RolesPerOrganization)},
 			}, nil)
 		}},
+		{"plugin_remotes", d.pluginRemotes(&s.PluginRemotes)},
+		{"plugin_repository", d.pluginRepository(&s.PluginRepository)},
 	}, nil)
 }
 

@@ -62,6 +62,11 @@ func (s *Scenario) plan() (*plan, error) {
 	for i := range p.orgs {
 		p.orgPaths = append(p.orgPaths, index("organizations", i))
 	}
+	for i, r := range s.PluginRemotes {
+		if strings.TrimSpace(r.URL) == "" {
+			return nil, p.errorf(index("plugin_remotes", i), "a plugin remote needs a url")
+		}
+	}
 	if err := p.checkGenerate(); err != nil {
 		return nil, err
 	}

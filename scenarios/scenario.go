@@ -36,9 +36,15 @@ type Scenario struct {
 	Users []User
 	// Organizations are created in order, each by its first owner.
 	Organizations []Organization
-	// Generate adds gofakeit organizations, members, projects and invites after the
+	// Generate adds gofakeit organizations, members, projects, invites and roles after the
 	// explicit ones.
 	Generate Generate
+	// PluginRemotes set what plugin URLs serve (their latest tag and files) before any
+	// plugin is seeded: a plugin installed from one, over the API or in the scenario, gets
+	// that code.
+	PluginRemotes []PluginRemote
+	// PluginRepository, when not nil, replaces the canned listing of GET .../plugins/repository/.
+	PluginRepository []any
 
 	pos positions // where each path was in the file (empty for a scenario built in Go)
 }
@@ -222,6 +228,8 @@ type Generate struct {
 	MembersPerOrganization  int // including the owner who creates it
 	ProjectsPerOrganization int // 0 gives the "Default project"
 	InvitesPerOrganization  int
+	// RolesPerOrganization roles in each, their members drawn from its generated members.
+	RolesPerOrganization int
 }
 
 // Limits of generate, so a typo cannot ask for a world that takes minutes to build.
@@ -230,4 +238,5 @@ const (
 	MaxGeneratedMembers       = 1000
 	MaxGeneratedProjects      = 100
 	MaxGeneratedInvites       = 500
+	MaxGeneratedRoles         = 50
 )

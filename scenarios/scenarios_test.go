@@ -166,17 +166,62 @@ func TestDemoContent(t *testing.T) {
 	if levels[store.LevelMember]+levels[store.LevelAdmin]+levels[store.LevelOwner] < 50 {
 		t.Errorf("demo has %v members, want dozens", levels)
 	}
-	// The commented-out family sections are there for the lead to enable.
-	data, _ := builtinFS.ReadFile("builtin/demo.yaml")
-	for _, section := range []string{"# roles:", "# batch_exports:", "# proxy_records:", "# plugins:", "TODO(lead)"} {
-		if !bytes.Contains(data, []byte(section)) {
-			t.Errorf("demo.yaml lacks %q", section)
+	// Every family, in more than one shape.
+	var roles, defaultRoles, roleMembers, refs, exports, paused, runs, integrations, apps int
+	proxyStatuses := map[string]bool{}
+	families := map[store.PluginKind]int{}
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		for _, org := range tx.OrgsOfUser(tx.UserByEmail("ada@hedgebox.io").ID) {
+			if org.DefaultRoleID != nil {
+				defaultRoles++
+			}
+			for _, r := range tx.Roles(org.ID) {
+				roles++
+				roleMembers += len(tx.RoleMemberships(org.ID, r.ID))
+			}
+			refs += len(tx.RoleExternalReferences(org.ID, store.RoleExternalReferenceFilter{}))
+			for _, e := range tx.BatchExports(org.ID) {
+				exports++
+				if e.Paused {
+					paused++
+				}
+				runs += len(tx.LatestBatchExportRuns(e))
+			}
+			for _, r := range tx.ProxyRecords(org.ID) {
+				proxyStatuses[r.Status] = true
+			}
+			for _, k := range []store.PluginKind{store.PipelineTransformations, store.PipelineDestinations, store.PipelineFrontendApps} {
+				families[k] += len(tx.Plugins(org.ID, k))
+			}
+			integrations += len(tx.OrgIntegrations(org.ID))
+			apps += len(tx.OAuthApplications(org.ID))
 		}
+		return nil
+	})
+	if roles < 4 || defaultRoles != 1 || roleMembers < 8 || refs < 2 || exports < 3 || paused < 2 || paused == exports || runs < 3 ||
+		len(proxyStatuses) < 4 || families[store.PipelineTransformations] < 1 || families[store.PipelineDestinations] < 2 ||
+		families[store.PipelineFrontendApps] < 1 || integrations < 2 || apps < 2 {
+		t.Fatalf("demo families: %d roles (%d default, %d members), %d references, %d exports (%d paused, %d runs), proxy statuses %v, plugins %v, %d integrations, %d OAuth apps",
+			roles, defaultRoles, roleMembers, refs, exports, paused, runs, proxyStatuses, families, integrations, apps)
 	}
+	data, _ := builtinFS.ReadFile("builtin/demo.yaml")
+	if bytes.Contains(data, []byte("TODO")) {
+		t.Error("demo.yaml still has a TODO")
+	}
+	// Generated organizations have roles too.
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		last := p.orgs[len(p.orgs)-1]
+		if n := len(tx.Roles(tx.UserByEmail(last.Members[0].User).CurrentOrgID)); n != 3 {
+			t.Errorf("generated organization %s has %d roles", last.Name, n)
+		}
+		return nil
+	})
 }
 
 // readEndpoints are the GETs the reproducibility test compares, per organization.
-var readEndpoints = []string{"", "members/", "projects/", "invites/", "domains/", "legal_documents/", "cimd_verification_tokens/"}
+var readEndpoints = []string{"", "members/", "projects/", "invites/", "domains/", "legal_documents/", "cimd_verification_tokens/",
+	"roles/", "role_external_references/", "batch_exports/", "plugins/", "pipeline_transformations/", "pipeline_destinations/",
+	"pipeline_frontend_apps/", "proxy_records/", "integrations/", "oauth_applications/"}
 
 // snapshotAPI answers every read endpoint of every organization the principal sees, plus
 // the organizations other users see, as one byte string.
@@ -605,34 +650,223 @@ func TestNothingHalfApplied(t *testing.T) {
 	}
 }
 
-// Families this build cannot seed parse fine but refuse to seed; empty sections are fine.
-func TestFamiliesNotYetSupported(t *testing.T) {
-	sections := map[string]string{
-		"roles":                    "    roles: [{ref: r, name: R, members: [a]}]\n",
-		"default_role":             "    default_role: r\n    roles: [{ref: r, name: R}]\n",
-		"role_external_references": "    role_external_references: [{role: r, provider: github, provider_organization_id: o, provider_role_id: '1', provider_role_name: R}]\n",
-		"batch_exports":            "    batch_exports: [{name: E, interval: day, offset_hour: 3, destination: {type: S3, config: {bucket_name: b}}}]\n",
-		"plugins":                  "    plugins: [{name: P, plugin_type: source, source: {index.ts: 'export {}'}}]\n",
-		"proxy_records":            "    proxy_records: [{domain: t.x.com, status: valid}]\n",
-		"integrations":             "    integrations: [{kind: vercel, config: {type: connectable}}]\n",
-		"oauth_applications":       "    oauth_applications: [{name: App, redirect_uris: ['https://x.com/cb']}]\n",
-	}
-	for name, section := range sections {
-		doc := head + section
-		if name == "role_external_references" {
-			doc += "    roles: [{ref: r, name: R}]\n"
-		}
-		sc, err := Parse("f.yaml", []byte(doc))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		err = sc.Check()
-		if err == nil || !strings.HasSuffix(err.Error(), "are not yet supported by this build") {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	if err := mustParse(t, head+"    roles: []\n    batch_exports: []\n").Check(); err != nil {
+// getSession sends a GET as the holder of a session cookie.
+func getSession(t *testing.T, srv http.Handler, session, path string) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "http://fakehog.test"+path, nil)
+	req.AddCookie(&http.Cookie{Name: "sessionid", Value: session})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// Every family the example seeds is there over the API, as the file says.
+func TestFamiliesOverAPI(t *testing.T) {
+	sc, err := Load("../testdata/scenarios/example.yaml")
+	if err != nil {
 		t.Fatal(err)
+	}
+	srv := mustServer(t, sc)
+	const acme = "/api/organizations/0190f2a4-0000-7000-8000-00000000ac3e/"
+	read := func(path string) gjson.Result {
+		t.Helper()
+		status, body := get(t, srv, "phx_alice_key", acme+path)
+		if status != 200 {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		return gjson.ParseBytes(body)
+	}
+	// Roles, their members, the default role, created_by.
+	roles := read("roles/").Get("results")
+	eng := roles.Get(`#(name=="Engineers")`)
+	if roles.Get("#").Int() != 2 || !eng.Get("is_default").Bool() || eng.Get("members.#").Int() != 2 ||
+		eng.Get("members.0.user.email").Str != "alice@example.com" || eng.Get("members.1.user.email").Str != "bob@example.com" ||
+		eng.Get("created_by.email").Str != "alice@example.com" {
+		t.Fatalf("roles: %s", roles.Raw)
+	}
+	support := roles.Get(`#(name=="Support")`)
+	if support.Get("id").Str != "0190f2a4-0000-7000-8000-0000000001e5" || support.Get("is_default").Bool() ||
+		support.Get("created_by.email").Str != "bob@example.com" || support.Get("members.0.user.email").Str != "bob@example.com" {
+		t.Fatalf("support role: %s", support.Raw)
+	}
+	if read("").Get("default_role_id").Str != eng.Get("id").Str {
+		t.Fatal("the default role is not the organization's default_role_id")
+	}
+	refs := read("role_external_references/").Get("results")
+	if refs.Get("#").Int() != 1 || refs.Get("0.role").Str != eng.Get("id").Str || refs.Get("0.provider_role_slug").Str != "eng" ||
+		refs.Get("0.provider_role_name").Str != "Engineering" || refs.Get("0.created_by.email").Str != "alice@example.com" {
+		t.Fatalf("role external references: %s", refs.Raw)
+	}
+	// Batch exports: destination secrets kept but not shown, runs, logs, offsets, paused.
+	exports := read("batch_exports/").Get("results")
+	s3 := exports.Get(`#(name=="Events to S3")`)
+	weekly := exports.Get(`#(name=="Weekly persons")`)
+	if exports.Get("#").Int() != 2 || s3.Get("paused").Bool() || s3.Get("team_id").Int() != 1 ||
+		s3.Get("destination.config.bucket_name").Str != "acme-events" || s3.Get("destination.config.aws_secret_access_key").Exists() ||
+		s3.Get("latest_runs.#").Int() != 2 || s3.Get(`latest_runs.#(status=="Completed").records_completed`).Int() != 1200 ||
+		s3.Get(`latest_runs.#(status=="Failed").latest_error`).Str != "NoSuchBucket: acme-events" ||
+		s3.Get("schema.fields.1.alias").Str != "ts" {
+		t.Fatalf("S3 export: %s", s3.Raw)
+	}
+	if !weekly.Get("paused").Bool() || weekly.Get("model").Str != "persons" || weekly.Get("offset_day").Int() != 1 ||
+		weekly.Get("offset_hour").Int() != 6 || weekly.Get("timezone").Str != "Europe/Berlin" ||
+		weekly.Get("start_at").Str != "2026-01-01T00:00:00Z" || weekly.Get("filters.0.operator").Str != "icontains" {
+		t.Fatalf("weekly export: %s", weekly.Raw)
+	}
+	status, body := getSession(t, srv, "alice_browser", acme+"batch_exports/"+s3.Get("id").Str+"/logs/")
+	if status != 200 {
+		t.Fatalf("logs: %d %s", status, body)
+	}
+	logs := gjson.GetBytes(body, "results")
+	if logs.Get(`#(level=="ERROR").message`).Str != "NoSuchBucket: acme-events" || logs.Get(`#(level=="ERROR").instance_id`).Str != "run-2" ||
+		logs.Get(`#(level=="INFO").message`).Str == "" {
+		t.Fatalf("logs: %s", logs.Raw)
+	}
+	// Plugins: a transformation from a URL (its remote's code), a destination written in
+	// the browser, one served by plugin_remotes with its capabilities overridden.
+	plugins := read("plugins/").Get("results")
+	geoip, webhook, enricher := plugins.Get(`#(name=="GeoIP")`), plugins.Get(`#(name=="Acme webhook")`), plugins.Get(`#(name=="Enricher")`)
+	if plugins.Get("#").Int() != 3 || geoip.Get("plugin_type").Str != "repository" ||
+		geoip.Get("latest_tag").Str != "0123456789abcdef0123456789abcdef01234567" || geoip.Get("tag").Str == geoip.Get("latest_tag").Str ||
+		webhook.Get("plugin_type").Str != "source" || webhook.Get("config_schema.0.key").Str != "url" ||
+		enricher.Get("tag").Str != "v1" || enricher.Get("latest_tag").Str != "4a5b6c7d8e9f00112233445566778899aabbccdd" {
+		t.Fatalf("plugins: %s", plugins.Raw)
+	}
+	names := func(path string) []string {
+		var out []string
+		for _, n := range read(path).Get("results.#.name").Array() {
+			out = append(out, n.Str)
+		}
+		return out
+	}
+	if got := names("pipeline_transformations/"); !reflect.DeepEqual(got, []string{"GeoIP", "Enricher"}) {
+		t.Fatalf("transformations: %v", got)
+	}
+	if got := names("pipeline_destinations/"); !reflect.DeepEqual(got, []string{"Acme webhook"}) {
+		t.Fatalf("destinations: %v", got)
+	}
+	// Configs: GeoIP is enabled in Web; the webhook's config is disabled, Enricher has none.
+	status, body = getSession(t, srv, "alice_browser", acme+"plugins/unused/")
+	if status != 200 || gjson.ParseBytes(body).String() != fmt.Sprintf("[%d,%d]", webhook.Get("id").Int(), enricher.Get("id").Int()) {
+		t.Fatalf("unused: %d %s", status, body)
+	}
+	status, body = getSession(t, srv, "alice_browser", acme+"plugins/repository/")
+	if status != 200 || gjson.GetBytes(body, "#").Int() != 1 || gjson.GetBytes(body, "0.name").Str != "Acme enricher" {
+		t.Fatalf("repository: %d %s", status, body)
+	}
+	status, body = getSession(t, srv, "alice_browser", acme+"plugins/"+enricher.Get("id").String()+"/source/")
+	if status != 200 || !strings.Contains(gjson.GetBytes(body, `index\.ts`).Str, "processEvent") {
+		t.Fatalf("enricher source (from plugin_remotes): %d %s", status, body)
+	}
+	// Proxy records in their statuses.
+	proxies := read("proxy_records/")
+	valid, erroring := proxies.Get(`results.#(domain=="t.acme.example")`), proxies.Get(`results.#(domain=="e.acme.example")`)
+	if proxies.Get("results.#").Int() != 2 || valid.Get("status").Str != "valid" || erroring.Get("status").Str != "erroring" ||
+		erroring.Get("message").Str != "CAA record forbids issuance" || erroring.Get("created_by").Int() != 2 ||
+		erroring.Get("id").Str != "0190f2a4-0000-7000-8000-0000000000e1" || proxies.Get("max_proxy_records").Int() != 2 {
+		t.Fatalf("proxy records: %s", proxies.Raw)
+	}
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		r := tx.ProxyRecord("0190f2a4-0000-7000-8000-00000000ac3e", valid.Get("id").Str)
+		if tx.ProxyCNAME("t.acme.example") != r.TargetCNAME || r.CertExpiresAt == nil || r.CertExpiresAt.Format(time.RFC3339) != "2026-02-01T00:00:00Z" {
+			t.Errorf("valid record's DNS %q and certificate %v", tx.ProxyCNAME("t.acme.example"), r.CertExpiresAt)
+		}
+		return nil
+	})
+	// Integrations: a connectable one mapped to projects, a marketplace one with open invoices.
+	integrations := read("integrations/").Get("results")
+	conn := integrations.Get(`#(integration_id=="icfg_acme")`)
+	if integrations.Get("#").Int() != 2 || conn.Get("config.environment_mapping.production").Int() != 1 ||
+		conn.Get("config.environment_mapping.preview").Int() != 2 || conn.Get("created_by.email").Str != "alice@example.com" {
+		t.Fatalf("integrations: %s", integrations.Raw)
+	}
+	status, body = send(t, srv, http.MethodDelete, "phx_alice_key", acme+"integrations/0190f2a4-0000-7000-8000-00000000017e/", "")
+	if status != 409 || gjson.GetBytes(body, "code").Str != "open_invoices_error" {
+		t.Fatalf("deleting the marketplace installation: %d %s", status, body)
+	}
+	apps := read("oauth_applications/").Get("results")
+	if apps.Get("#").Int() != 1 || apps.Get("0.client_id").Str != "acme-cli" || !apps.Get("0.is_verified").Bool() ||
+		apps.Get("0.redirect_uris_list.0").Str != "http://localhost:8000/callback" {
+		t.Fatalf("oauth applications: %s", apps.Raw)
+	}
+	// A member who joins later lands in the default role, as over the API.
+	err = srv.Store().Write(func(tx *store.Tx) error {
+		u, err := tx.CreateUser(store.NewUser{Email: "zed@example.com"})
+		if err != nil {
+			return err
+		}
+		_, err = tx.AddMember("0190f2a4-0000-7000-8000-00000000ac3e", u.ID, store.LevelMember, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := read("roles/" + eng.Get("id").Str + "/role_memberships/").Get("count").Int(); n != 3 {
+		t.Fatalf("the default role has %d members after a join", n)
+	}
+}
+
+// Generated organizations get roles whose members are their generated members; asking for
+// no roles leaves the rest of the generated data as it was.
+func TestGenerateRoles(t *testing.T) {
+	doc := "seed: 5\nnow: 2026-01-15T10:00:00Z\ngenerate: {organizations: 2, members_per_organization: 12, projects_per_organization: 1, invites_per_organization: 2%s}\n"
+	plain, err := mustParse(t, fmt.Sprintf(doc, "")).plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := mustParse(t, fmt.Sprintf(doc, ", roles_per_organization: 3"))
+	p, err := sc.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain.users, p.users) || plain.orgs[1].Name != p.orgs[1].Name || !reflect.DeepEqual(plain.orgs[1].Invites, p.orgs[1].Invites) {
+		t.Fatal("asking for roles changed the other generated data")
+	}
+	srv := mustServer(t, sc)
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		for _, o := range p.orgs {
+			org := tx.UserByEmail(o.Members[0].User).CurrentOrgID
+			roles := tx.Roles(org)
+			if len(roles) != 3 {
+				t.Errorf("%s: %d roles", o.Name, len(roles))
+			}
+			members := 0
+			for _, r := range roles {
+				for _, m := range tx.RoleMemberships(org, r.ID) {
+					members++
+					if !strings.HasSuffix(tx.User(m.UserID).Email, "@"+o.Domains[0].Domain) {
+						t.Errorf("role member %s is not a generated member", tx.User(m.UserID).Email)
+					}
+				}
+			}
+			if members == 0 {
+				t.Errorf("%s: roles without members", o.Name)
+			}
+		}
+		return nil
+	})
+	if _, err := Parse("t.yaml", []byte("generate: {organizations: 1, roles_per_organization: 51}\n")); err == nil ||
+		err.Error() != "t.yaml:1:54: generate.roles_per_organization: roles_per_organization is 0 to 50, found 51" {
+		t.Fatalf("range: %v", err)
+	}
+}
+
+// A store refusal caused by state the scenario did not make (a world seeded onto a store
+// that already holds a proxy record for the domain) is placed at the field too.
+func TestStoreRefusalFromExistingState(t *testing.T) {
+	sc := mustParse(t, head+"    proxy_records:\n      - {domain: t.x.com, status: valid}\n")
+	_, err := fake.New(fake.WithWorld(func(tx *store.Tx) (fake.Defaults, error) {
+		d, err := fake.DefaultWorld(tx)
+		if err != nil {
+			return d, err
+		}
+		if _, err := tx.SeedProxyRecord(d.OrganizationID, store.NewProxyRecord{Domain: "t.x.com"}); err != nil {
+			return d, err
+		}
+		return sc.World()(tx)
+	}))
+	if err == nil || err.Error() != "TestStoreRefusalFromExistingState.yaml:8:18: organizations[0].proxy_records[0].domain: proxy record with this domain already exists." {
+		t.Fatalf("got %v", err)
 	}
 }
 
@@ -689,7 +923,11 @@ func documentedKeys() []string {
 		"provider_role_name", "model", "destination", "type", "config", "interval", "paused", "start_at", "end_at",
 		"offset_day", "offset_hour", "hogql_query", "filters", "plugin_type", "url", "description", "icon", "tag",
 		"latest_tag", "is_global", "config_schema", "capabilities", "public_jobs", "source", "status", "kind",
-		"integration_id", "client_id", "redirect_uris", "is_verified")
+		"integration_id", "client_id", "redirect_uris", "is_verified", "roles_per_organization", "plugin_remotes",
+		"plugin_repository", "files", "metrics", "configs", "enabled", "order", "deleted", "runs", "logs",
+		"data_interval_start", "data_interval_end", "records_completed", "records_total_count", "latest_error",
+		"finished_at", "instance_id", "cname", "cert_expires_at", "open_invoices", "environment_mapping", "production",
+		"preview", "development")
 }
 
 // BenchmarkLoadDemo loads the demo scenario into a running server, as POST
