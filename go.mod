@@ -4,7 +4,6 @@ go 1.25
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
-	github.com/gorilla/mux v1.8.1
 	github.com/tidwall/gjson v1.20.1
 )
 
