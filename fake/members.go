@@ -42,15 +42,16 @@ func (s *Server) listMembers(c *call) (any, error) {
 		}
 		f.UpdatedAfter = &t
 	}
-	members := c.tx.Members(c.org.ID, f)
-	return paginate(c, members, func(m *store.Membership) any {
+	limit, offset := c.limitOffset(DefaultPageSize)
+	members, count := c.tx.MembersPage(c.org.ID, f, offset, limit)
+	return paginateWindow(c, members, count, func(m *store.Membership) any {
 		v := memberView(c.tx, m)
 		if f.Search != "" {
 			t := c.tx.SearchMatchType(m, f.Search)
 			v.SearchMatchType = &t
 		}
 		return v
-	}), nil
+	}, limit, offset), nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.
