@@ -16,6 +16,9 @@
 //	# any running server alone:
 //	go run ./cmd/fakehog-bench -url http://127.0.0.1:8010/_fake/health
 //
+//	# start-up time of the built binary: exec → first 200 from /_fake/health, 10 times:
+//	go build -o /tmp/fakehog ./cmd/fakehog && go run ./cmd/fakehog-bench -startup /tmp/fakehog -n 10
+//
 // The baseline is an in-process net/http server on loopback that answers every request
 // with the status, Content-Type and body bytes the target gave to one probe request, so
 // the ratio compares fakehog with the cheapest server that could produce the same bytes,
@@ -44,6 +47,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -88,6 +92,9 @@ type config struct {
 	members     int    // -fakehog: members to seed
 	journalSize int    // -fakehog: fake.WithJournalSize
 	cpuProfile  string // write a CPU profile of the target's runs
+
+	startup string // measure this binary's start-up instead of loading a URL
+	n       int    // -startup repetitions
 }
 
 // preset is a named operation for -fakehog -op.
@@ -162,6 +169,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&cfg.members, "members", 0, "with -fakehog: seed this many members in the default organization first")
 	fs.IntVar(&cfg.journalSize, "journal-size", fake.DefaultJournalSize, "with -fakehog: journal size (0 turns the journal off)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the target's runs (client and, with -fakehog, server) to this file")
+	fs.StringVar(&cfg.startup, "startup", "", "measure start-up of this fakehog binary: exec → first 200 from /_fake/health")
+	fs.IntVar(&cfg.n, "n", 10, "with -startup: how many starts")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -194,6 +203,15 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 		return config{}, errors.New("-rounds must be at least 1")
 	case cfg.members < 0:
 		return config{}, errors.New("-members must not be negative")
+	}
+	if cfg.startup != "" {
+		if cfg.url != "" || cfg.fakehog {
+			return config{}, errors.New("-startup excludes -url and -fakehog")
+		}
+		if cfg.n < 1 {
+			return config{}, errors.New("-n must be at least 1")
+		}
+		return cfg, nil
 	}
 	if cfg.fakehog {
 		if cfg.url != "" {
@@ -498,6 +516,9 @@ func newClient(concurrency int) *http.Client {
 }
 
 func run(cfg config, out io.Writer) error {
+	if cfg.startup != "" {
+		return measureStartup(cfg.startup, cfg.n, out)
+	}
 	url := cfg.url
 	name := "target"
 	if cfg.fakehog {
@@ -605,4 +626,50 @@ func roundDur(d time.Duration) time.Duration {
 	default:
 		return d.Round(time.Microsecond)
 	}
+}
+
+// measureStartup execs the binary n times on a free loopback port and reports how long each
+// took from exec to the first 200 answer of /_fake/health (polled every 200µs).
+func measureStartup(bin string, n int, out io.Writer) error {
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	var times []float64 // milliseconds
+	for i := range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		cmd := exec.Command(bin, "-addr", addr)
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		var took time.Duration
+		for {
+			res, err := client.Get("http://" + addr + "/_fake/health")
+			if err == nil {
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					took = time.Since(start)
+					break
+				}
+			}
+			if time.Since(start) > 10*time.Second {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				return fmt.Errorf("%s did not answer /_fake/health within 10s", bin)
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		times = append(times, float64(took.Microseconds())/1000)
+		fmt.Fprintf(out, "start %d: %.1f ms\n", i+1, times[len(times)-1])
+	}
+	slices.Sort(times)
+	fmt.Fprintf(out, "exec → first 200 from /_fake/health over %d starts: min %.1f ms, median %.1f ms, max %.1f ms\n",
+		n, times[0], median(times), times[len(times)-1])
+	return nil
 }

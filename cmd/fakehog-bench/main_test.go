@@ -95,6 +95,12 @@ func TestParseFlags(t *testing.T) {
 			t.Errorf("body %q, content type %q", cfg.body, cfg.headers.Get("Content-Type"))
 		}
 	})
+	t.Run("startup", func(t *testing.T) {
+		cfg, err := parseFlags([]string{"-startup", "/tmp/fakehog", "-n", "3"}, io.Discard)
+		if err != nil || cfg.startup != "/tmp/fakehog" || cfg.n != 3 {
+			t.Errorf("cfg %+v, err %v", cfg, err)
+		}
+	})
 	t.Run("fakehog preset turns the baseline on and fills the method and body", func(t *testing.T) {
 		cfg, err := parseFlags([]string{"-fakehog", "-op", "patch-member"}, io.Discard)
 		if err != nil {
@@ -127,6 +133,8 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-fakehog", "-url", "http://h/", "-op", "get-org"}, "exclude each other"},
 		{[]string{"-url", "http://h/", "extra"}, "unexpected arguments"},
 		{[]string{"-url", "http://h/", "-body", "@/does/not/exist"}, "-body"},
+		{[]string{"-startup", "/bin/fakehog", "-url", "http://h/"}, "-startup excludes"},
+		{[]string{"-startup", "/bin/fakehog", "-n", "0"}, "-n must be at least 1"},
 	} {
 		_, err := parseFlags(bad.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
