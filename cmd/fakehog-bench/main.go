@@ -588,7 +588,9 @@ func run(cfg config, out io.Writer) error {
 			fmt.Fprintf(out, "; per round median %.3f, min %.3f, max %.3f", median(ratios), ratios[0], ratios[len(ratios)-1])
 		}
 		fmt.Fprintln(out)
-		if tc, bc := tr.cpuPerRequest(), br.cpuPerRequest(); tc > 0 && bc > 0 {
+		// Only in-process: against another process this process's CPU is the client's alone
+		// for the target but client and server for the baseline, and the ratio means nothing.
+		if tc, bc := tr.cpuPerRequest(), br.cpuPerRequest(); cfg.fakehog && tc > 0 && bc > 0 {
 			fmt.Fprintf(out, "ratio %s/baseline: %.3f (CPU: baseline cpu/req ÷ %s cpu/req; steadier than req/s on a shared machine)\n",
 				tgt.name, float64(bc)/float64(tc), tgt.name)
 		}
