@@ -262,6 +262,21 @@ func BenchmarkMembersScale(b *testing.B) {
 					e.serve(b, "GET", path, "", 200)
 				}
 			})
+			// The index's worst case: every write drops it, so a page read right after a
+			// write pays one walk over the organization (not flat, by design; measured to
+			// be stated, BENCHMARKS.md).
+			b.Run("patch_then_list", func(b *testing.B) {
+				patch := e.orgPath("members/" + target + "/")
+				list := e.orgPath("members/?limit=100")
+				b.ReportAllocs()
+				defer reportCPU(b)()
+				i := 0
+				for b.Loop() {
+					e.serve(b, "PATCH", patch, levelBody(i), 200)
+					e.serve(b, "GET", list, "", 200)
+					i++
+				}
+			})
 		})
 	}
 }
