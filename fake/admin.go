@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
-	"github.com/gorilla/mux"
 )
 
 // fakehog's own control routes, under /_fake/ (outside /api): JSON in and out, errors in
@@ -41,7 +40,7 @@ import (
 type adminFunc func(r *http.Request) (int, any, error)
 
 // registerAdmin mounts the control routes.
-func (s *Server) registerAdmin(m *mux.Router) {
+func (s *Server) registerAdmin(m *pathRouter) {
 	s.adminRoute(m, "/_fake/health", false, map[string]adminFunc{http.MethodGet: s.adminHealth})
 	s.adminRoute(m, "/_fake/reset", true, map[string]adminFunc{http.MethodPost: s.adminReset})
 	s.adminRoute(m, "/_fake/requests", true, map[string]adminFunc{
@@ -53,13 +52,15 @@ func (s *Server) registerAdmin(m *mux.Router) {
 	s.adminRoute(m, "/_fake/clock", true, map[string]adminFunc{http.MethodGet: s.adminClock, http.MethodPost: s.adminSetClock})
 	s.adminRoute(m, "/_fake/scenario", true, map[string]adminFunc{http.MethodPost: s.adminScenario})
 	s.adminRoute(m, "/_fake/snapshot", true, map[string]adminFunc{http.MethodGet: s.adminExport, http.MethodPut: s.adminImport})
-	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, errEndpointNotFound) })
-	m.PathPrefix("/_fake/").Handler(notFound)
-	m.Handle("/_fake", notFound)
+	notFound := func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		s.writeError(w, r, errEndpointNotFound)
+	}
+	m.handlePrefix("/_fake/", notFound)
+	m.handle("/_fake", notFound)
 }
 
 // adminRoute registers one admin path (with and without its trailing slash).
-func (s *Server) adminRoute(m *mux.Router, path string, protected bool, methods map[string]adminFunc) {
+func (s *Server) adminRoute(m *pathRouter, path string, protected bool, methods map[string]adminFunc) {
 	allow := make([]string, 0, len(methods)+1)
 	for meth := range methods {
 		allow = append(allow, meth)
@@ -68,7 +69,10 @@ func (s *Server) adminRoute(m *mux.Router, path string, protected bool, methods 
 		}
 	}
 	sort.Strings(allow)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := func(w http.ResponseWriter, r *http.Request, vars map[string]string) {
+		if len(vars) > 0 {
+			r = withPathVars(r, vars)
+		}
 		if protected {
 			if err := s.checkAdminToken(r); err != nil {
 				s.writeError(w, r, err)
@@ -95,9 +99,9 @@ func (s *Server) adminRoute(m *mux.Router, path string, protected bool, methods 
 			return
 		}
 		writeJSON(w, status, out)
-	})
-	m.Handle(path, h)
-	m.Handle(path+"/", h)
+	}
+	m.handle(path, h)
+	m.handle(path+"/", h)
 }
 
 // checkAdminToken enforces WithAdminToken: Authorization: Bearer <token> or
@@ -277,7 +281,7 @@ func (s *Server) fault(id int) (Fault, bool) {
 }
 
 func (s *Server) adminFault(r *http.Request) (int, any, error) {
-	id, err := strconv.Atoi(mux.Vars(r)["id"])
+	id, err := strconv.Atoi(pathVars(r)["id"])
 	if err != nil {
 		return 0, nil, store.ErrNotFound()
 	}
@@ -289,7 +293,7 @@ func (s *Server) adminFault(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) adminRemoveFault(r *http.Request) (int, any, error) {
-	id, err := strconv.Atoi(mux.Vars(r)["id"])
+	id, err := strconv.Atoi(pathVars(r)["id"])
 	if err != nil || !s.RemoveFault(id) {
 		return 0, nil, store.ErrNotFound()
 	}

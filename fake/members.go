@@ -8,15 +8,15 @@ import (
 
 // memberJSON is PostHog's OrganizationMember.
 type memberJSON struct {
-	ID              string         `json:"id"`
-	User            *userBasicJSON `json:"user"`
-	Level           int            `json:"level"`
-	JoinedAt        string         `json:"joined_at"`
-	UpdatedAt       string         `json:"updated_at"`
-	Is2FAEnabled    bool           `json:"is_2fa_enabled"`
-	HasSocialAuth   bool           `json:"has_social_auth"`
-	LastLogin       string         `json:"last_login"`
-	SearchMatchType *string        `json:"search_match_type,omitempty"`
+	ID              string        `json:"id"`
+	User            userBasicJSON `json:"user"` // a value, not a pointer: one allocation less per member listed
+	Level           int           `json:"level"`
+	JoinedAt        string        `json:"joined_at"`
+	UpdatedAt       string        `json:"updated_at"`
+	Is2FAEnabled    bool          `json:"is_2fa_enabled"`
+	HasSocialAuth   bool          `json:"has_social_auth"`
+	LastLogin       string        `json:"last_login"`
+	SearchMatchType *string       `json:"search_match_type,omitempty"`
 }
 
 func memberView(tx *store.Tx, m *store.Membership) memberJSON {
@@ -25,7 +25,7 @@ func memberView(tx *store.Tx, m *store.Membership) memberJSON {
 	if u.LastLogin != nil {
 		last = *u.LastLogin
 	}
-	return memberJSON{ID: m.ID, User: userBasic(u), Level: m.Level, JoinedAt: isoTime(m.JoinedAt), UpdatedAt: isoTime(m.UpdatedAt),
+	return memberJSON{ID: m.ID, User: *userBasic(u), Level: m.Level, JoinedAt: isoTime(m.JoinedAt), UpdatedAt: isoTime(m.UpdatedAt),
 		Is2FAEnabled: u.Is2FAEnabled, HasSocialAuth: u.HasSocialAuth, LastLogin: isoTime(last)}
 }
 
@@ -42,15 +42,16 @@ func (s *Server) listMembers(c *call) (any, error) {
 		}
 		f.UpdatedAfter = &t
 	}
-	members := c.tx.Members(c.org.ID, f)
-	return paginate(c, members, func(m *store.Membership) any {
+	limit, offset := c.limitOffset(DefaultPageSize)
+	members, count := c.tx.MembersPage(c.org.ID, f, offset, limit)
+	return paginateWindow(c, members, count, func(m *store.Membership) any {
 		v := memberView(c.tx, m)
 		if f.Search != "" {
 			t := c.tx.SearchMatchType(m, f.Search)
 			v.SearchMatchType = &t
 		}
 		return v
-	}), nil
+	}, limit, offset), nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.

@@ -39,14 +39,25 @@ func paginate[T any](c *call, items []T, render func(T) any) page {
 
 func paginateWith[T any](c *call, items []T, render func(T) any, limit, offset int) page {
 	n := len(items)
-	p := page{Count: n, Results: []any{}}
+	var window []T
 	if offset < n {
 		end := offset + limit
 		if end > n {
 			end = n
 		}
-		p.Results = make([]any, 0, end-offset)
-		for _, it := range items[offset:end] {
+		window = items[offset:end]
+	}
+	return paginateWindow(c, window, n, render, limit, offset)
+}
+
+// paginateWindow is paginateWith for a caller that cut the page itself (the store's
+// indexed listings): window holds the page's records and total counts them all.
+func paginateWindow[T any](c *call, window []T, total int, render func(T) any, limit, offset int) page {
+	n := total
+	p := page{Count: n, Results: []any{}}
+	if offset < n {
+		p.Results = make([]any, 0, len(window))
+		for _, it := range window {
 			p.Results = append(p.Results, render(it))
 		}
 	}

@@ -2,12 +2,10 @@ package fake
 
 import (
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/fakehog/fakehog/fake/store"
-	"github.com/gorilla/mux"
 )
 
 // perm is the permission a route needs beyond authentication and its scope.
@@ -63,12 +61,10 @@ type pathGroup struct {
 	allow   string
 }
 
-var reVar = regexp.MustCompile(`\{([a-z_]+)\}`)
-
 // buildRouter registers every path of the route table once, with and without its
 // trailing slash; each path dispatches on the method itself so that permission checks come
 // before 405, as in PostHog.
-func (s *Server) buildRouter() *mux.Router {
+func (s *Server) buildRouter() *pathRouter {
 	groups := map[string]*pathGroup{}
 	var order []string
 	table := s.routeTable()
@@ -82,9 +78,9 @@ func (s *Server) buildRouter() *mux.Router {
 		}
 		g.methods[rt.Method] = rt
 	}
-	// No path cleaning: gorilla/mux would answer "/x/../" with a 301 to "/" where Django
-	// matches the raw path and finds no such object.
-	m := mux.NewRouter().SkipClean(true)
+	// No path cleaning: a cleaning router would answer "/x/../" with a 301 to "/" where
+	// Django matches the raw path and finds no such object.
+	m := newPathRouter()
 	s.registerAdmin(m)
 	for _, p := range order {
 		g := groups[p]
@@ -96,12 +92,12 @@ func (s *Server) buildRouter() *mux.Router {
 		sort.Strings(methods)
 		g.allow = strings.Join(methods, ", ")
 		// Variables match one path segment; ids are checked by the handlers.
-		tmpl := reVar.ReplaceAllString(strings.TrimSuffix(p, "/"), `{$1:[^/]+}`)
+		tmpl := strings.TrimSuffix(p, "/")
 		h := s.groupHandler(g)
-		m.Handle(tmpl, h)
-		m.Handle(tmpl+"/", h)
+		m.handle(tmpl, h)
+		m.handle(tmpl+"/", h)
 	}
-	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.notFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.faults.armed.Load() != 0 && !isAdminPath(r.URL.Path) && s.intercept(w, r, "", nil, nil) {
 			return
 		}
@@ -126,14 +122,14 @@ func isSafe(method string) bool {
 // authentication → scope → organization → membership → permission → method → handler,
 // inside one store transaction. The journal's recorder (journal.go), when it wraps w, learns
 // the route template and the caller on the way.
-func (s *Server) groupHandler(g *pathGroup) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) groupHandler(g *pathGroup) varsHandler {
+	return func(w http.ResponseWriter, r *http.Request, vars map[string]string) {
 		method := r.Method
 		if method == http.MethodHead {
 			method = http.MethodGet
 		}
 		rt := g.methods[method]
-		c := &call{s: s, w: w, r: r, route: rt, vars: mux.Vars(r)}
+		c := &call{s: s, w: w, r: r, route: rt, vars: vars}
 		rec := recorderOf(w)
 		if rec != nil {
 			rec.entry.Template = g.path
@@ -203,7 +199,7 @@ func (s *Server) groupHandler(g *pathGroup) http.Handler {
 			return
 		}
 		writeJSON(w, status, out)
-	})
+	}
 }
 
 // redirect is a handler result answered with 302 to the URL.

@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
-	"github.com/gorilla/mux"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted (larger → 413).
@@ -37,7 +36,7 @@ const DefaultMaxBodyBytes = 1 << 20
 // Server is one fake PostHog instance. It is an http.Handler and safe for concurrent use.
 type Server struct {
 	store        *store.Store
-	router       *mux.Router
+	router       *pathRouter
 	logger       *slog.Logger
 	maxBodyBytes int64
 	seed         uint64

@@ -45,6 +45,7 @@ func (s *Store) ImportJSON(data []byte) error {
 	}
 	s.mu.Lock()
 	s.st = st
+	s.changed()
 	s.mu.Unlock()
 	return nil
 }

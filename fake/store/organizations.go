@@ -157,6 +157,9 @@ func (tx *Tx) OrgsOfUser(userID int) []*Organization {
 
 // MemberCount counts active, non-bot memberships.
 func (tx *Tx) MemberCount(orgID string) int {
+	if !tx.write {
+		return len(tx.visibleMembers(orgID))
+	}
 	n := 0
 	for _, uid := range tx.st.members[orgID].order {
 		if u := tx.st.users[uid]; u != nil && u.IsActive && !isBot(u) {

@@ -28,6 +28,7 @@ func (s *Store) Restore(snap *Snapshot) {
 	st := snap.st.clone()
 	s.mu.Lock()
 	s.st = st
+	s.changed()
 	s.mu.Unlock()
 }
 

@@ -75,6 +75,10 @@ type Store struct {
 	clock Clock
 	opts  Options
 	st    *state
+	// memberIx is read-side derived data (member_index.go), dropped by every write
+	// transaction and state replacement. It is not part of the state, so snapshots and
+	// exports never see it.
+	memberIx memberIndex
 }
 
 // state is everything the store holds. It lives behind Store.mu.
@@ -168,13 +172,14 @@ type Tx struct {
 	now   time.Time
 	opts  *Options
 	write bool
+	ix    *memberIndex // the store's member listing index
 }
 
 // Read runs fn with the read lock held.
 func (s *Store) Read(fn func(tx *Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts})
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, ix: &s.memberIx})
 }
 
 // Write runs fn with the write lock held. Operations validate before they mutate, so an
@@ -182,7 +187,8 @@ func (s *Store) Read(fn func(tx *Tx) error) error {
 func (s *Store) Write(fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true})
+	s.changed()
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
 }
 
 // WriteAt is Write with the transaction's clock reading given: replaying a persisted write
@@ -190,8 +196,12 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(&Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true})
+	s.changed()
+	return fn(&Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
 }
+
+// changed drops read-side derived data; s.mu must be held for writing.
+func (s *Store) changed() { s.memberIx.byOrg = nil }
 
 // Now is the transaction's reading of the clock (one reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
