@@ -5,6 +5,7 @@ go 1.25
 require (
 	github.com/brianvoe/gofakeit/v7 v7.18.1
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/gorilla/mux v1.8.1
 	github.com/tidwall/gjson v1.20.1
 	gopkg.in/yaml.v3 v3.0.1
 )

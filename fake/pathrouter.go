@@ -2,88 +2,167 @@ package fake
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/gorilla/mux"
 )
 
-// pathRouter matches request paths against route templates made of literal segments and
-// {name} segments, each variable matching one non-empty segment. It replaces gorilla/mux,
-// whose per-server regexp compilation was ~95% of New and whose per-request regexp scan
-// over ~330 routes was ~75% of a simple GET (BENCHMARKS.md). The semantics are the ones
-// fakehog relied on: the raw (decoded) URL.Path with no cleaning, the first registered
-// route that matches wins, prefix routes match any path starting with their prefix, and
-// unmatched paths go to notFound.
+// pathRouter is the server's routing: an ordered list of path templates (literal segments
+// and {name} segments, a variable matching one non-empty segment) and prefixes, each with
+// its handler; the first registered route that matches the raw (decoded, uncleaned) path
+// wins, and unmatched paths go to notFound.
+//
+// Matching is gorilla/mux's. Compiling its ~330 route regexps was most of the cost of
+// fake.New (BENCHMARKS.md), and every server registers the very same templates in the same
+// order, so the compiled routers are built once per process for that list and shared: they
+// only match (their routes are named by their index here); each server dispatches the match
+// to its own handlers.
 type pathRouter struct {
-	routes []*pathRoute
-	// bySegs holds, for each segment count, the routes that can match a path of that many
-	// segments (exact routes of that length and every prefix route), in registration order.
-	bySegs   map[int][]*pathRoute
-	prefixes []*pathRoute // for paths longer than any template
+	routes   []*pathRoute
 	notFound http.Handler
+
+	once    sync.Once
+	matcher *matcher
 }
 
 // varsHandler serves a matched route; vars holds the template's variables.
 type varsHandler func(w http.ResponseWriter, r *http.Request, vars map[string]string)
 
 type pathRoute struct {
-	tmpl   string   // as registered (for a prefix route: the prefix)
-	segs   []string // template segments split on "/"; a variable segment is its name
-	isVar  []bool
-	nvars  int
-	prefix string // non-empty: a prefix route
+	tmpl   string // as registered (for a prefix route: the prefix)
+	prefix bool
 	h      varsHandler
 }
 
-func newPathRouter() *pathRouter { return &pathRouter{bySegs: map[int][]*pathRoute{}} }
+func newPathRouter() *pathRouter { return &pathRouter{} }
 
 // handle registers a template such as /api/organizations/{organization_id}/members/.
-// Variables must fill whole segments.
 func (pr *pathRouter) handle(tmpl string, h varsHandler) {
-	segs := strings.Split(tmpl, "/")
-	rt := &pathRoute{tmpl: tmpl, segs: segs, isVar: make([]bool, len(segs)), h: h}
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-			rt.segs[i], rt.isVar[i] = s[1:len(s)-1], true
-			rt.nvars++
-		} else if strings.ContainsAny(s, "{}") {
-			panic(fmt.Sprintf("fakehog: route template %q: a variable must fill a whole segment", tmpl))
-		}
-	}
-	pr.add(rt)
+	pr.routes = append(pr.routes, &pathRoute{tmpl: tmpl, h: h})
 }
 
 // handlePrefix registers a route for every path starting with prefix.
 func (pr *pathRouter) handlePrefix(prefix string, h varsHandler) {
-	pr.add(&pathRoute{tmpl: prefix, prefix: prefix, h: h})
+	pr.routes = append(pr.routes, &pathRoute{tmpl: prefix, prefix: true, h: h})
 }
 
-func (pr *pathRouter) add(rt *pathRoute) {
-	pr.routes = append(pr.routes, rt)
-	if rt.prefix != "" {
-		for n := range pr.bySegs {
-			pr.bySegs[n] = append(pr.bySegs[n], rt)
+// matcher is the compiled routing for one route list: gorilla/mux routers, each holding —
+// in registration order, so the first registered match still wins — only the routes that can
+// match paths of one shape (segment count and fourth segment, the resource name in
+// /api/organizations/{id}/<resource>/...). A request is matched against its shape's router
+// alone: a handful of regexps instead of ~330.
+type matcher struct {
+	byShape map[string]*mux.Router // "n|literal" and "n|*" (any other fourth segment)
+	other   *mux.Router            // paths with a segment count no template has: prefixes only
+}
+
+// sharedMatchers holds the compiled matchers, one per distinct route list.
+var sharedMatchers sync.Map // signature → *matcher
+
+// shapeSegment is the segment whose literal value splits the routes (the resource name).
+const shapeSegment = 3
+
+func isVarSegment(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
+
+// compiled returns the shared matcher for this router's route list, building it on first use.
+func (pr *pathRouter) compiled() *matcher {
+	pr.once.Do(func() {
+		var sig strings.Builder
+		for _, rt := range pr.routes {
+			if rt.prefix {
+				sig.WriteString("prefix:")
+			}
+			sig.WriteString(rt.tmpl)
+			sig.WriteByte('\n')
 		}
-		pr.prefixes = append(pr.prefixes, rt)
-		return
-	}
-	n := len(rt.segs)
-	if _, ok := pr.bySegs[n]; !ok {
-		// A new length starts with the prefix routes registered before it, in order.
-		var list []*pathRoute
-		for _, p := range pr.routes[:len(pr.routes)-1] {
-			if p.prefix != "" {
-				list = append(list, p)
+		if m, ok := sharedMatchers.Load(sig.String()); ok {
+			pr.matcher = m.(*matcher)
+			return
+		}
+		m := &matcher{byShape: map[string]*mux.Router{}}
+		// The shapes: every (segment count, literal fourth segment) a template has, and a
+		// wildcard per segment count.
+		shapes := map[string]func(rt *pathRoute, segs []string) bool{}
+		for _, rt := range pr.routes {
+			if rt.prefix {
+				continue
+			}
+			segs := strings.Split(rt.tmpl, "/")
+			n := len(segs)
+			lit := ""
+			if n > shapeSegment {
+				lit = segs[shapeSegment]
+			}
+			if !isVarSegment(lit) {
+				key := strconv.Itoa(n) + "|" + lit
+				shapes[key] = func(o *pathRoute, os []string) bool {
+					return len(os) == n && (len(os) <= shapeSegment || os[shapeSegment] == lit || isVarSegment(os[shapeSegment]))
+				}
+			}
+			shapes[strconv.Itoa(n)+"|*"] = func(o *pathRoute, os []string) bool {
+				return len(os) == n && len(os) > shapeSegment && isVarSegment(os[shapeSegment])
 			}
 		}
-		pr.bySegs[n] = list
+		for key, fits := range shapes {
+			m.byShape[key] = pr.gorilla(func(rt *pathRoute) bool { return rt.prefix || fits(rt, strings.Split(rt.tmpl, "/")) })
+		}
+		m.other = pr.gorilla(func(rt *pathRoute) bool { return rt.prefix })
+		actual, _ := sharedMatchers.LoadOrStore(sig.String(), m)
+		pr.matcher = actual.(*matcher)
+	})
+	return pr.matcher
+}
+
+// gorilla compiles the routes keep selects, in registration order, named by their index.
+func (pr *pathRouter) gorilla(keep func(*pathRoute) bool) *mux.Router {
+	// No path cleaning: gorilla/mux would answer "/x/../" with a 301 to "/" where Django
+	// matches the raw path and finds no such object.
+	m := mux.NewRouter().SkipClean(true)
+	for i, rt := range pr.routes {
+		if !keep(rt) {
+			continue
+		}
+		name := strconv.Itoa(i)
+		if rt.prefix {
+			m.PathPrefix(rt.tmpl).Name(name)
+		} else {
+			m.Path(rt.tmpl).Name(name)
+		}
 	}
-	pr.bySegs[n] = append(pr.bySegs[n], rt)
+	return m
+}
+
+// routerFor picks the gorilla router for a path's shape.
+func (m *matcher) routerFor(path string) *mux.Router {
+	n := strings.Count(path, "/") + 1
+	lit := ""
+	if n > shapeSegment {
+		rest := path
+		for i := 0; i < shapeSegment; i++ {
+			rest = rest[strings.IndexByte(rest, '/')+1:]
+		}
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			rest = rest[:j]
+		}
+		lit = rest
+	}
+	prefix := strconv.Itoa(n) + "|"
+	if r, ok := m.byShape[prefix+lit]; ok {
+		return r
+	}
+	if r, ok := m.byShape[prefix+"*"]; ok {
+		return r
+	}
+	return m.other
 }
 
 // ServeHTTP dispatches to the first matching route, else to notFound.
 func (pr *pathRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if rt, vars := pr.lookup(r.URL.Path); rt != nil {
+	if rt, vars := pr.match(r); rt != nil {
 		rt.h(w, r, vars)
 		return
 	}
@@ -93,58 +172,23 @@ func (pr *pathRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // lookup returns the first registered route matching path and its variables (nil when
 // none matches).
 func (pr *pathRouter) lookup(path string) (*pathRoute, map[string]string) {
-	var buf [16]string
-	segs := splitSegments(path, buf[:0])
-	cands, ok := pr.bySegs[len(segs)]
-	if !ok {
-		cands = pr.prefixes
-	}
-	for _, rt := range cands {
-		if rt.prefix != "" {
-			if strings.HasPrefix(path, rt.prefix) {
-				return rt, map[string]string{}
-			}
-			continue
-		}
-		if vars, ok := rt.match(segs); ok {
-			return rt, vars
-		}
-	}
-	return nil, nil
+	return pr.match(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: path}})
 }
 
-// match compares the path's segments with the template's (same count, checked by the
-// caller) and returns the variables.
-func (rt *pathRoute) match(segs []string) (map[string]string, bool) {
-	for i, s := range rt.segs {
-		if rt.isVar[i] {
-			if segs[i] == "" {
-				return nil, false
-			}
-		} else if segs[i] != s {
-			return nil, false
-		}
+func (pr *pathRouter) match(r *http.Request) (*pathRoute, map[string]string) {
+	var m mux.RouteMatch
+	if !pr.compiled().routerFor(r.URL.Path).Match(r, &m) || m.Route == nil {
+		return nil, nil
 	}
-	vars := make(map[string]string, rt.nvars)
-	for i, s := range rt.segs {
-		if rt.isVar[i] {
-			vars[s] = segs[i]
-		}
+	i, err := strconv.Atoi(m.Route.GetName())
+	if err != nil || i < 0 || i >= len(pr.routes) {
+		return nil, nil
 	}
-	return vars, true
-}
-
-// splitSegments is strings.Split(path, "/") appending to buf (no allocation for paths of up
-// to cap(buf) segments).
-func splitSegments(path string, buf []string) []string {
-	for {
-		i := strings.IndexByte(path, '/')
-		if i < 0 {
-			return append(buf, path)
-		}
-		buf = append(buf, path[:i])
-		path = path[i+1:]
+	vars := m.Vars
+	if vars == nil {
+		vars = map[string]string{}
 	}
+	return pr.routes[i], vars
 }
 
 type pathVarsKey struct{}

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// refRoute is how gorilla/mux, which pathRouter replaced, matched a template: an anchored
-// regexp with each {name} as ([^/]+) and everything else literal, run on the decoded path;
-// a prefix route as an unanchored-at-the-end prefix.
+// refRoute is the routing semantics fakehog relies on, written independently of
+// gorilla/mux: an anchored regexp with each {name} as ([^/]+) and everything else literal,
+// run on the decoded path; a prefix route as an unanchored-at-the-end prefix.
 type refRoute struct {
 	re    *regexp.Regexp
 	names []string
@@ -18,8 +18,8 @@ type refRoute struct {
 var reTemplateVar = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 func newRefRoute(rt *pathRoute) refRoute {
-	if rt.prefix != "" {
-		return refRoute{re: regexp.MustCompile("^" + regexp.QuoteMeta(rt.prefix))}
+	if rt.prefix {
+		return refRoute{re: regexp.MustCompile("^" + regexp.QuoteMeta(rt.tmpl))}
 	}
 	var pat strings.Builder
 	var names []string
@@ -36,7 +36,8 @@ func newRefRoute(rt *pathRoute) refRoute {
 }
 
 // TestPathRouterMatchesRegexpReference checks, over the real route table, that pathRouter
-// picks the same route with the same variables as first-match regexp routing did, for paths
+// (the shared gorilla/mux matcher) picks the same route with the same variables as
+// first-match regexp routing, for paths
 // built from every template with awkward variable values and mutations.
 func TestPathRouterMatchesRegexpReference(t *testing.T) {
 	srv, err := New(WithSeed(1))
@@ -86,7 +87,7 @@ func TestPathRouterMatchesRegexpReference(t *testing.T) {
 			t.Errorf("%q: pathRouter chose route %d, the regexp reference %d", p, gotIdx, wantIdx)
 			continue
 		}
-		if gotIdx >= 0 && pr.routes[gotIdx].prefix == "" {
+		if gotIdx >= 0 && !pr.routes[gotIdx].prefix {
 			if len(gotVars) != len(wantVars) {
 				t.Errorf("%q: vars %v, want %v", p, gotVars, wantVars)
 			}
