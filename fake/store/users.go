@@ -141,7 +141,8 @@ func (tx *Tx) APIKeyByID(id string) *PersonalAPIKey {
 	return nil
 }
 
-// APIKeysOfUseruserID int) []*PersonalAPIKey { return tx.st.keysByUser[userID] }
+// APIKeysOfUser lists a user's personal API keys in creation order.
+func (tx *Tx) APIKeysOfUser(userID int) []*PersonalAPIKey { return tx.st.keysByUser[userID] }
 
 // TouchAPIKey bumps last_used_at, at most once an hour as PostHog does.
 func (tx *Tx) TouchAPIKey(k *PersonalAPIKey) {
