@@ -274,3 +274,28 @@ func TestPanicAnswersServerError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHostileQueryParameters: every list answers odd limits and offsets — huge, negative,
+// not numbers — without a 5xx.
+func TestHostileQueryParameters(t *testing.T) {
+	e := newEnv(t)
+	seedOneOfEach(e)
+	queries := []string{"limit=9223372036854775807&offset=1", "limit=1&offset=9223372036854775807",
+		"limit=-5&offset=-5", "limit=abc&offset=1e9", "limit=0", "limit=1&offset=1&limit=2",
+		"page=999999999999999999999", "search=%00%ff", "order=-id,;drop", "email=" + strings.Repeat("a", 5000)}
+	tried := 0
+	for _, rt := range routes(&Server{}) {
+		if rt.Method != "GET" {
+			continue
+		}
+		for _, q := range queries {
+			p := realPath(e, rt.Path) + "?" + q
+			r := e.do("GET", p, nil, asSession(e.d.Session))
+			tried++
+			if r.Status >= 500 {
+				t.Errorf("GET %s: %d %s", p, r.Status, truncate(r.Body))
+			}
+		}
+	}
+	t.Logf("hostile query strings tried: %d", tried)
+}

@@ -41,9 +41,9 @@ func paginateWith[T any](c *call, items []T, render func(T) any, limit, offset i
 	n := len(items)
 	var window []T
 	if offset < n {
-		end := offset + limit
-		if end > n {
-			end = n
+		end := n
+		if limit < n-offset { // not offset+limit, which overflows for ?limit=2^63-1
+			end = offset + limit
 		}
 		window = items[offset:end]
 	}
@@ -61,7 +61,7 @@ func paginateWindow[T any](c *call, window []T, total int, render func(T) any, l
 			p.Results = append(p.Results, render(it))
 		}
 	}
-	if offset+limit < n {
+	if offset < n && limit < n-offset {
 		p.Next = c.pageURL(map[string]int{"limit": limit, "offset": offset + limit})
 	}
 	if offset > 0 {
