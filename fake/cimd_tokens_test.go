@@ -129,10 +129,7 @@ func TestCIMDTokenListAndDelete(t *testing.T) {
 func TestCIMDTokenPermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "organization:read")
+	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
 	id := e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "by admin"}, asKey(admin.Key)).wantStatus(t, 201).get("id").String()
 	item := e.orgPath("cimd_verification_tokens/" + id + "/")
 	const insufficient = "Your organization access level is insufficient."

@@ -1,12 +1,9 @@
 package fake
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -17,46 +14,6 @@ import (
 )
 
 // Test control: clock, Reset, Snapshot/Restore, LoadWorld and the /_fake/ admin routes.
-
-// sendUnchecked is e.do without the OpenAPI check: for fakehog's own /_fake/ routes and for injected
-// failures, which PostHog's reference does not describe.
-func (e *env) sendUnchecked(method, path string, body any, opts ...reqOpt) *resp {
-	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatalf("marshal: %v", err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, e.ts.URL+path, rd)
-	if err != nil {
-		e.t.Fatalf("request: %v", err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Authorization", "Bearer "+e.d.APIKey)
-	for _, o := range opts {
-		o(req)
-	}
-	res, err := e.ts.Client().Do(req)
-	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	r := &resp{Status: res.StatusCode, Header: res.Header, Body: data, JSON: gjson.ParseBytes(data)}
-	if r.Status >= 400 {
-		e.checkErrorShape(method, path, r)
-	}
-	return r
-}
 
 // adminCall calls a /_fake/ route without the owner's API key.
 func (e *env) adminCall(method, path string, body any, opts ...reqOpt) *resp {

@@ -153,10 +153,7 @@ func TestLegalDocumentBAAAddon(t *testing.T) {
 func TestLegalDocumentPermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "legal_document:read")
+	m, admin, outsider, reader := e.permissionCast(org, "legal_document:read")
 	id := e.do("POST", e.orgPath("legal_documents/"), dpaBody(), asKey(admin.Key)).wantStatus(t, 201).get("id").String()
 	const insufficient = "Your organization access level is insufficient."
 	// Every method needs admin, reads included.

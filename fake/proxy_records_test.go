@@ -325,10 +325,7 @@ func TestProxyRecordDiagnose(t *testing.T) {
 func TestProxyRecordPermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "organization:read")
+	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
 	id := seedProxy(e, org, store.NewProxyRecord{Domain: "e.example.com", Status: store.ProxyErroring})
 	item := e.orgPath("proxy_records/" + id + "/")
 	const insufficient = "Your organization access level is insufficient."

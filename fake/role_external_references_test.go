@@ -262,10 +262,7 @@ func TestRoleExternalReferenceLookup(t *testing.T) {
 func TestRoleExternalReferencePermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "organization:read")
+	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
 	role := createRole(t, e, org, "A")
 	list := e.orgPath("role_external_references/")
 	r := e.do("POST", list, refBody(role, nil), asKey(admin.Key)).wantStatus(t, 201)

@@ -134,10 +134,7 @@ func TestRoleMembershipListRetrieveDelete(t *testing.T) {
 func TestRoleMembershipPermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "organization:read")
+	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
 	id := createRole(t, e, org, "Engineers")
 	list := e.orgPath("roles/" + id + "/role_memberships/")
 	mid := e.do("POST", list, map[string]any{"user_uuid": m.User.UUID}, asKey(admin.Key)).wantStatus(t, 201).get("id").String()

@@ -132,10 +132,7 @@ func TestRoleListAndDelete(t *testing.T) {
 func TestRolePermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
-	m := e.addMember(org, store.LevelMember, "member@example.com")
-	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
-	outsider := e.addMember("", 0, "outsider@example.com")
-	reader := e.addMember(org, store.LevelOwner, "reader@example.com", "organization:read")
+	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
 	other := e.addMember(org, store.LevelOwner, "other@example.com", "project:write")
 	id := e.do("POST", e.orgPath("roles/"), map[string]any{"name": "by admin"}, asKey(admin.Key)).wantStatus(t, 201).get("id").String()
 	item := e.orgPath("roles/" + id + "/")
