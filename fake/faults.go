@@ -224,15 +224,8 @@ func faultRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed^0x6661
 func (f *faultSet) reset(seed uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, r := range f.rules {
-		r.gone = true
-	}
-	for _, r := range f.reactors {
-		r.gone = true
-	}
-	f.rules, f.reactors = nil, nil
+	f.clearLocked()
 	f.rng = faultRand(seed)
-	f.armed.Store(0)
 }
 
 // AddFault adds a rule and returns its id. An invalid rule is refused with a *store.Error
@@ -299,6 +292,12 @@ func (s *Server) ClearFaults() {
 	f := s.faults
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.clearLocked()
+}
+
+// clearLocked drops every rule and reactor (marking them gone for holders of their
+// removers) and disarms the set. The caller holds f.mu.
+func (f *faultSet) clearLocked() {
 	for _, r := range f.rules {
 		r.gone = true
 	}
