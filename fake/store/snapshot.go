@@ -298,3 +298,15 @@ func clonePCG(p *rand.PCG) *rand.PCG {
 	c := *p
 	return &c
 }
+
+// Copy returns a deep copy of the user (nothing shared with the store).
+func (u *User) Copy() User { return *u.clone() }
+
+// Copy returns a deep copy of the organization (nothing shared with the store).
+func (o *Organization) Copy() Organization { return *o.clone() }
+
+// Copy returns a deep copy of the invite (nothing shared with the store).
+func (i *Invite) Copy() Invite { return *i.clone() }
+
+// Copy returns a deep copy of the project (nothing shared with the store).
+func (p *Project) Copy() Project { return *p.clone() }
