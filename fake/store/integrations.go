@@ -248,7 +248,7 @@ func (tx *Tx) OAuthApplications(orgID string) []*OAuthApplication {
 type NewOAuthApplication struct {
 	ID           string // optional fixed id (a UUID)
 	Name         string
-	ClientID     string // generated (40 characters) when empty; unique
+	ClientID     string // generated (40 letters and digits) when empty; unique
 	RedirectURIs []string
 	IsVerified   bool
 }
@@ -265,7 +265,7 @@ func (tx *Tx) SeedOAuthApplication(orgID string, in NewOAuthApplication) (*OAuth
 	}
 	clientID := in.ClientID
 	if clientID == "" {
-		clientID = tx.RandomLetters(40)
+		clientID = tx.randomClientID()
 	}
 	if len(clientID) > 100 {
 		return nil, FieldError("client_id", "max_length", MsgMaxLen(100))
@@ -290,4 +290,17 @@ func (tx *Tx) SeedOAuthApplication(orgID string, in NewOAuthApplication) (*OAuth
 	s.appsByOrg[orgID] = append(s.appsByOrg[orgID], id)
 	s.clientIDs[clientID] = id
 	return a, nil
+}
+
+// clientIDAlphabet is oauthlib's UNICODE_ASCII_CHARACTER_SET, which django-oauth-toolkit's
+// ClientIdGenerator draws client ids from.
+const clientIDAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// randomClientID is django-oauth-toolkit's generated client id: 40 letters and digits.
+func (tx *Tx) randomClientID() string {
+	b := make([]byte, 40)
+	for i := range b {
+		b[i] = clientIDAlphabet[tx.st.rng.IntN(len(clientIDAlphabet))]
+	}
+	return string(b)
 }
