@@ -956,4 +956,17 @@ func TestBatchExportLatestRuns(t *testing.T) {
 	}
 	check(e.do("GET", exportPath(e, id, ""), nil).wantStatus(t, 200).get("latest_runs"))
 	check(e.do("GET", e.orgPath("batch_exports/"), nil).wantStatus(t, 200).get("results.0.latest_runs"))
+	// A seeded run carries every counter PostHog fills.
+	e.clock.Advance(time.Hour)
+	withWriteTx(e, func(tx *store.Tx) error {
+		bytes, cursor := int64(1<<40), "c-1"
+		_, err := tx.AddBatchExportRun(tx.BatchExport(e.d.OrganizationID, id), store.NewBatchExportRun{Status: "FailedRetryable",
+			RecordsCompleted: store.IntP(90), RecordsFailed: store.IntP(10), RecordsTotalCount: store.IntP(100), BytesExported: &bytes, Cursor: &cursor})
+		return err
+	})
+	r := e.do("GET", exportPath(e, id, ""), nil).wantStatus(t, 200).get("latest_runs.0")
+	if r.Get("status").String() != "FailedRetryable" || r.Get("records_failed").Int() != 10 || r.Get("records_total_count").Int() != 100 ||
+		r.Get("bytes_exported").Int() != 1<<40 || r.Get("cursor").String() != "c-1" {
+		t.Fatalf("latest run = %s", r.Raw)
+	}
 }
