@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/tidwall/gjson"
 )
 
 // s3Destination is a valid S3 destination with credentials (secrets).
@@ -928,4 +929,44 @@ func TestBatchExportSeeding(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestBatchExportLatestRuns: latest_runs holds the ten newest runs, newest first, in the
+// detail and the list alike.
+func TestBatchExportLatestRuns(t *testing.T) {
+	e := newEnv(t)
+	id := createExport(t, e, s3Export("busy"))
+	for i := 0; i < 12; i++ {
+		e.clock.Advance(time.Hour)
+		withWriteTx(e, func(tx *store.Tx) error {
+			_, err := tx.AddBatchExportRun(tx.BatchExport(e.d.OrganizationID, id), store.NewBatchExportRun{RecordsCompleted: store.IntP(i)})
+			return err
+		})
+	}
+	check := func(runs gjson.Result) {
+		t.Helper()
+		if runs.Get("#").Int() != 10 {
+			t.Fatalf("latest_runs has %d runs, want 10", runs.Get("#").Int())
+		}
+		for i, r := range runs.Array() {
+			if r.Get("records_completed").Int() != int64(11-i) || r.Get("batch_export").String() != id {
+				t.Fatalf("latest_runs[%d] = %s", i, r.Raw)
+			}
+		}
+	}
+	check(e.do("GET", exportPath(e, id, ""), nil).wantStatus(t, 200).get("latest_runs"))
+	check(e.do("GET", e.orgPath("batch_exports/"), nil).wantStatus(t, 200).get("results.0.latest_runs"))
+	// A seeded run carries every counter PostHog fills.
+	e.clock.Advance(time.Hour)
+	withWriteTx(e, func(tx *store.Tx) error {
+		bytes, cursor := int64(1<<40), "c-1"
+		_, err := tx.AddBatchExportRun(tx.BatchExport(e.d.OrganizationID, id), store.NewBatchExportRun{Status: "FailedRetryable",
+			RecordsCompleted: store.IntP(90), RecordsFailed: store.IntP(10), RecordsTotalCount: store.IntP(100), BytesExported: &bytes, Cursor: &cursor})
+		return err
+	})
+	r := e.do("GET", exportPath(e, id, ""), nil).wantStatus(t, 200).get("latest_runs.0")
+	if r.Get("status").String() != "FailedRetryable" || r.Get("records_failed").Int() != 10 || r.Get("records_total_count").Int() != 100 ||
+		r.Get("bytes_exported").Int() != 1<<40 || r.Get("cursor").String() != "c-1" {
+		t.Fatalf("latest run = %s", r.Raw)
+	}
 }

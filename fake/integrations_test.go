@@ -109,6 +109,10 @@ func TestIntegrationEnvironmentMapping(t *testing.T) {
 	wantDetail(t, e.do("PATCH", path, map[string]any{"production": prod, "development": foreignProject}, sess), 400,
 		fmt.Sprintf("Project %d does not belong to this organization.", foreignProject))
 	wantDetail(t, e.do("PATCH", path, map[string]any{"production": 999999}, sess), 400, "Project 999999 does not belong to this organization.")
+	// With several bad ids, the first in PostHog's walk of the Python set {production,
+	// preview, development} is named: 1000001 (slot 1) before 999999 (slot 7).
+	wantDetail(t, e.do("PATCH", path, map[string]any{"production": 999999, "preview": prod, "development": 1000001}, sess), 400,
+		"Project 1000001 does not belong to this organization.")
 	if r := e.do("GET", e.orgPath("integrations/"+conn+"/"), nil); r.get("config.environment_mapping").Exists() {
 		t.Fatalf("a refused mapping was stored: %s", r.Body)
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// dpaBody is a valid DPA create body.
+// dpaBody is a valid DPA create body. The representative's name and title and the DPA mode
+// are keys older PostHog read; the newest ignores them.
 func dpaBody() map[string]any {
 	return map[string]any{"document_type": "DPA", "company_name": "Acme Inc.", "company_address": "1 Main St, Springfield",
 		"representative_email": "Legal@Acme.com", "representative_name": "Jane Doe", "representative_title": "CEO", "dpa_mode": "pretty"}
@@ -54,20 +55,22 @@ func TestLegalDocumentCreate(t *testing.T) {
 	if got.JSON.Raw != r.JSON.Raw {
 		t.Fatalf("read back = %s, want %s", got.Body, r.Body)
 	}
-	// A BAA ignores the address and DPA mode; the default organization has the Boost add-on.
+	// A BAA keeps its address; the default organization has the Boost add-on. Keys the newest
+	// PostHog no longer reads (representative name and title, DPA mode) are ignored.
 	e.clock.Advance(1000)
 	baa := e.do("POST", e.orgPath("legal_documents/"), map[string]any{"document_type": "BAA", "company_name": "Acme Inc.",
-		"representative_email": "legal@acme.com", "dpa_mode": "tswift"}).wantStatus(t, 201)
+		"company_address": "1 Main St", "representative_email": "legal@acme.com", "dpa_mode": "tswift",
+		"representative_name": strings.Repeat("r", 300)}).wantStatus(t, 201)
 	list := e.do("GET", e.orgPath("legal_documents/"), nil).wantStatus(t, 200)
 	if list.get("count").Int() != 2 || list.get("results.0.id").String() != baa.get("id").String() || list.get("results.1.id").String() != id {
 		t.Fatalf("list (newest first) = %s", list.Body)
 	}
 	withWriteTx(e, func(tx *store.Tx) error {
 		d := tx.LegalDocument(e.d.OrganizationID, baa.get("id").String())
-		if d.DPAMode != "" || d.CompanyAddress != "" {
-			t.Errorf("BAA kept dpa_mode %q / address %q", d.DPAMode, d.CompanyAddress)
+		if d.DPAMode != "" || d.CompanyAddress != "1 Main St" || d.RepresentativeName != "" {
+			t.Errorf("BAA = %+v", d)
 		}
-		if dpa := tx.LegalDocument(e.d.OrganizationID, id); dpa.RepresentativeName != "Jane Doe" || dpa.DPAMode != "pretty" {
+		if dpa := tx.LegalDocument(e.d.OrganizationID, id); dpa.RepresentativeName != "" || dpa.DPAMode != "" || dpa.CompanyAddress != "1 Main St, Springfield" {
 			t.Errorf("DPA = %+v", dpa)
 		}
 		return nil
@@ -75,7 +78,7 @@ func TestLegalDocumentCreate(t *testing.T) {
 	// One document per type.
 	e.do("POST", e.orgPath("legal_documents/"), dpaBody()).wantError(t, 400, "validation_error", "invalid_input",
 		"Your organization already has a DPA. Contact support if you need a new one.", "document_type")
-	e.do("POST", e.orgPath("legal_documents/"), map[string]any{"document_type": "BAA", "company_name": "X", "representative_email": "x@x.co"}).
+	e.do("POST", e.orgPath("legal_documents/"), map[string]any{"document_type": "BAA", "company_name": "X", "company_address": "Y", "representative_email": "x@x.co"}).
 		wantError(t, 400, "validation_error", "invalid_input", "Your organization already has a BAA. Contact support if you need a new one.", "document_type")
 	// Other methods are not served.
 	e.do("PATCH", e.orgPath("legal_documents/"+id+"/"), map[string]any{}).wantError(t, 405, "invalid_request", "method_not_allowed", `Method "PATCH" not allowed.`, "")
@@ -95,7 +98,6 @@ func TestLegalDocumentValidation(t *testing.T) {
 		}
 		return b
 	}
-	const dpaMode = "Pick 'pretty' or 'lawyer' to submit. 'fairytale' and 'tswift' are preview-only."
 	cases := []struct {
 		name               string
 		body               map[string]any
@@ -108,13 +110,14 @@ func TestLegalDocumentValidation(t *testing.T) {
 		{"blank company", with(map[string]any{"company_name": " "}), "blank", store.MsgBlank, "company_name"},
 		{"long company", with(map[string]any{"company_name": strings.Repeat("c", 256)}), "max_length", "Ensure this field has no more than 255 characters.", "company_name"},
 		{"long address", with(map[string]any{"company_address": strings.Repeat("a", 513)}), "max_length", "Ensure this field has no more than 512 characters.", "company_address"},
-		{"long representative", with(map[string]any{"representative_name": strings.Repeat("r", 256)}), "max_length", "Ensure this field has no more than 255 characters.", "representative_name"},
 		{"missing email", with(map[string]any{"representative_email": nil}), "required", store.MsgRequired, "representative_email"},
 		{"bad email", with(map[string]any{"representative_email": "legal"}), "invalid_input", store.MsgInvalidEmail, "representative_email"},
-		{"DPA without address", with(map[string]any{"company_address": nil}), "invalid_input", "Company address is required for a DPA.", "company_address"},
-		{"DPA with blank address", with(map[string]any{"company_address": "  "}), "invalid_input", "Company address is required for a DPA.", "company_address"},
-		{"DPA without mode", with(map[string]any{"dpa_mode": nil}), "invalid_input", dpaMode, "dpa_mode"},
-		{"DPA preview mode", with(map[string]any{"dpa_mode": "fairytale"}), "invalid_input", dpaMode, "dpa_mode"},
+		// The newest PostHog requires the address of every document.
+		{"missing address", with(map[string]any{"company_address": nil}), "required", store.MsgRequired, "company_address"},
+		{"blank address", with(map[string]any{"company_address": "  "}), "blank", store.MsgBlank, "company_address"},
+		{"null address", with(map[string]any{"company_address": null}), "null", store.MsgNull, "company_address"},
+		{"BAA without address", with(map[string]any{"document_type": "BAA", "company_address": nil}), "required", store.MsgRequired, "company_address"},
+		{"address before email", with(map[string]any{"company_address": nil, "representative_email": "legal"}), "required", store.MsgRequired, "company_address"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,14 +127,17 @@ func TestLegalDocumentValidation(t *testing.T) {
 	if n := e.do("GET", e.orgPath("legal_documents/"), nil).get("count").Int(); n != 0 {
 		t.Fatalf("failed creates left %d documents", n)
 	}
-	e.do("POST", e.orgPath("legal_documents/"), with(map[string]any{"dpa_mode": "lawyer"})).wantStatus(t, 201)
+	// No DPA mode, and a preview one, are both fine: the newest PostHog no longer reads it.
+	e.do("POST", e.orgPath("legal_documents/"), with(map[string]any{"dpa_mode": nil, "representative_name": nil, "representative_title": nil})).wantStatus(t, 201)
+	other := newFeaturelessOrg(t, e)
+	e.do("POST", "/api/organizations/"+other+"/legal_documents/", with(map[string]any{"dpa_mode": "fairytale"})).wantStatus(t, 201)
 }
 
 func TestLegalDocumentBAAAddon(t *testing.T) {
 	e := newEnv(t)
 	org := newFeaturelessOrg(t, e)
 	path := "/api/organizations/" + org + "/legal_documents/"
-	baa := map[string]any{"document_type": "BAA", "company_name": "Acme", "representative_email": "a@acme.com"}
+	baa := map[string]any{"document_type": "BAA", "company_name": "Acme", "company_address": "1 Main St", "representative_email": "a@acme.com"}
 	e.do("POST", path, baa).wantError(t, 403, "authentication_error", "permission_denied", "A Boost, Scale, or Enterprise add-on is required to generate a BAA.", "")
 	// The field rules come first.
 	e.do("POST", path, map[string]any{"document_type": "BAA"}).wantError(t, 400, "validation_error", "required", store.MsgRequired, "company_name")

@@ -40,9 +40,24 @@ func TestOAuthApplicationList(t *testing.T) {
 	z := r.get("results.1")
 	if z.Get("name").String() != "Zapier" || z.Get("redirect_uris_list").Raw != `["https://zapier.com/cb","http://localhost:3000/cb"]` ||
 		!z.Get("is_verified").Bool() || z.Get("created").String() != "2026-01-15T10:00:00Z" || z.Get("updated").String() != "2026-01-15T10:00:00Z" ||
-		!regexp.MustCompile(`^[A-Za-z]{40}$`).MatchString(z.Get("client_id").String()) {
+		!regexp.MustCompile(`^[A-Za-z0-9]{40}$`).MatchString(z.Get("client_id").String()) {
 		t.Fatalf("application = %s", z.Raw)
 	}
+	// Generated client ids are django-oauth-toolkit's: letters and digits.
+	withWriteTx(e, func(tx *store.Tx) error {
+		ids := ""
+		for i := 0; i < 5; i++ {
+			a, err := tx.SeedOAuthApplication(other, store.NewOAuthApplication{Name: "gen"})
+			if err != nil {
+				return err
+			}
+			ids += a.ClientID
+		}
+		if !regexp.MustCompile(`[0-9]`).MatchString(ids) || !regexp.MustCompile(`^[A-Za-z0-9]{200}$`).MatchString(ids) {
+			t.Errorf("generated client ids %q: want 40 letters and digits each", ids)
+		}
+		return nil
+	})
 	if r.get("results.0.client_id").String() != "internal-client" || r.get("results.0.redirect_uris_list").Raw != "[]" || r.get("results.0.is_verified").Bool() {
 		t.Fatalf("application = %s", r.get("results.0").Raw)
 	}

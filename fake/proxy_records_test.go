@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/tidwall/gjson"
 )
 
 // seedProxy creates a proxy record directly in the store, created by the default owner.
@@ -397,4 +398,54 @@ func TestProxyRecordSeedingAndSnapshot(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestProxyRecordStatusRules: for every status, whether retry is allowed (erroring and
+// timed_out only) and whether DELETE removes the record at once (waiting, erroring,
+// timed_out) or starts the deletion workflow (status deleting); both answer 200.
+func TestProxyRecordStatusRules(t *testing.T) {
+	cases := []struct {
+		status      string
+		canRetry    bool
+		deletedNow  bool
+		afterDelete string
+	}{
+		{store.ProxyWaiting, false, true, ""},
+		{store.ProxyIssuing, false, false, store.ProxyDeleting},
+		{store.ProxyValid, false, false, store.ProxyDeleting},
+		{store.ProxyWarning, false, false, store.ProxyDeleting},
+		{store.ProxyErroring, true, true, ""},
+		{store.ProxyDeleting, false, false, store.ProxyDeleting},
+		{store.ProxyTimedOut, true, true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.status, func(t *testing.T) {
+			e := newEnv(t)
+			sess := asSession(e.d.Session)
+			id := seedProxy(e, e.d.OrganizationID, store.NewProxyRecord{Domain: "p.example.com", Status: c.status, Message: "why"})
+			item := e.orgPath("proxy_records/" + id + "/")
+			if c.canRetry {
+				r := e.do("POST", item+"retry/", nil, sess).wantStatus(t, 200)
+				if r.get("status").String() != store.ProxyWaiting || r.get("message").Type != gjson.Null {
+					t.Fatalf("retry = %s", r.Body)
+				}
+				proxyStep(e, id, func(tx *store.Tx, r *store.ProxyRecord) error { return tx.SetProxyRecordStatus(r, c.status, "why") })
+			} else {
+				wantDetail(t, e.do("POST", item+"retry/", nil, sess), 400, "Cannot retry proxy in "+c.status+" state.")
+				if r := e.do("GET", item, nil); r.get("status").String() != c.status || r.get("message").String() != "why" {
+					t.Fatalf("a refused retry changed the record: %s", r.Body)
+				}
+			}
+			if r := e.do("DELETE", item, nil).wantStatus(t, 200); string(r.Body) != `{"success":true}` {
+				t.Fatalf("delete = %s", r.Body)
+			}
+			if c.deletedNow {
+				e.do("GET", item, nil).wantError(t, 404, "invalid_request", "not_found", "Not found.", "")
+				return
+			}
+			if s := e.do("GET", item, nil).wantStatus(t, 200).get("status").String(); s != c.afterDelete {
+				t.Fatalf("status after delete = %s, want %s", s, c.afterDelete)
+			}
+		})
+	}
 }

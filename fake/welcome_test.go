@@ -183,3 +183,38 @@ func TestWelcomeRecentActivity(t *testing.T) {
 		t.Fatalf("dashboard = %s", acts[2].Raw)
 	}
 }
+
+// TestWelcomeRecentActivityLimits: at most ten items, taken from the 40 newest matching
+// rows after removing repeats of one item.
+func TestWelcomeRecentActivityLimits(t *testing.T) {
+	e := newEnv(t)
+	org, team := e.d.OrganizationID, e.d.ProjectID
+	logN := func(n int, item func(i int) string) {
+		for i := 0; i < n; i++ {
+			e.clock.Advance(time.Second)
+			withWriteTx(e, func(tx *store.Tx) error {
+				tx.LogActivity(store.ActivityInput{OrgID: org, TeamID: &team, User: tx.UserByEmail(e.d.UserEmail), Scope: "Insight",
+					ItemID: item(i), Activity: "updated", Name: "insight " + item(i)})
+				return nil
+			})
+		}
+	}
+	recent := func() []string {
+		t.Helper()
+		var names []string
+		for _, a := range e.do("GET", e.orgPath("welcome/current/"), nil, asSession(e.d.Session)).wantStatus(t, 200).get("recent_activity").Array() {
+			names = append(names, a.Get("entity_name").String())
+		}
+		return names
+	}
+	// Twelve distinct items: the ten newest.
+	logN(12, func(i int) string { return fmt.Sprint("i", i) })
+	if got := strings.Join(recent(), ","); got != "insight i11,insight i10,insight i9,insight i8,insight i7,insight i6,insight i5,insight i4,insight i3,insight i2" {
+		t.Fatalf("recent_activity = %s", got)
+	}
+	// Forty newer updates of one item hide everything older: only that item is left.
+	logN(40, func(int) string { return "busy" })
+	if got := strings.Join(recent(), ","); got != "insight busy" {
+		t.Fatalf("recent_activity after 40 updates of one item = %s", got)
+	}
+}

@@ -1827,8 +1827,11 @@ type NewBatchExportRun struct {
 	DataIntervalStart *time.Time
 	DataIntervalEnd   time.Time // zero = now
 	RecordsCompleted  *int
+	RecordsFailed     *int
 	RecordsTotalCount *int
+	BytesExported     *int64
 	LatestError       *string
+	Cursor            *string
 	FinishedAt        *time.Time
 }
 
@@ -1846,8 +1849,9 @@ func (tx *Tx) AddBatchExportRun(e *BatchExport, in NewBatchExportRun) (*BatchExp
 		end = tx.now
 	}
 	r := &BatchExportRun{ID: tx.NewUUID(), ExportID: e.ID, Status: status, RecordsCompleted: clonePtr(in.RecordsCompleted),
-		LatestError: clonePtr(in.LatestError), DataIntervalStart: clonePtr(in.DataIntervalStart), DataIntervalEnd: end,
-		CreatedAt: tx.now, FinishedAt: clonePtr(in.FinishedAt), LastUpdatedAt: tx.now, RecordsTotalCount: clonePtr(in.RecordsTotalCount)}
+		RecordsFailed: clonePtr(in.RecordsFailed), LatestError: clonePtr(in.LatestError), DataIntervalStart: clonePtr(in.DataIntervalStart),
+		DataIntervalEnd: end, Cursor: clonePtr(in.Cursor), CreatedAt: tx.now, FinishedAt: clonePtr(in.FinishedAt), LastUpdatedAt: tx.now,
+		RecordsTotalCount: clonePtr(in.RecordsTotalCount), BytesExported: clonePtr(in.BytesExported)}
 	s := &tx.st.ext.batchExports
 	s.runs[e.ID] = append(s.runs[e.ID], r)
 	return r, nil

@@ -210,7 +210,8 @@ func ErrNotConnectable() *Error {
 
 // SetEnvironmentMapping maps Vercel's environments to projects of the organization:
 // only for connectable integrations, every project must belong to the organization
-// (PostHog's hand-made 400s), and preview and development default to production. The
+// (PostHog's hand-made 400s, naming the first bad id in the order PostHog walks the set
+// {production, preview, development}), and preview and development default to production. The
 // mapping is stored in config.environment_mapping; PostHog saves only the config, so
 // updated_at does not move.
 func (tx *Tx) SetEnvironmentMapping(i *OrgIntegration, vals Values) error {
@@ -225,7 +226,7 @@ func (tx *Tx) SetEnvironmentMapping(i *OrgIntegration, vals Values) error {
 	if vals.Has("development") {
 		dev = vals.Int("development")
 	}
-	for _, id := range []int{prod, preview, dev} {
+	for _, id := range pySmallSetOrder([]int{prod, preview, dev}) {
 		if tx.Project(i.OrgID, id) == nil {
 			return HandMade(400, map[string]any{"detail": fmt.Sprintf("Project %d does not belong to this organization.", id)})
 		}
@@ -248,7 +249,7 @@ func (tx *Tx) OAuthApplications(orgID string) []*OAuthApplication {
 type NewOAuthApplication struct {
 	ID           string // optional fixed id (a UUID)
 	Name         string
-	ClientID     string // generated (40 characters) when empty; unique
+	ClientID     string // generated (40 letters and digits) when empty; unique
 	RedirectURIs []string
 	IsVerified   bool
 }
@@ -265,7 +266,7 @@ func (tx *Tx) SeedOAuthApplication(orgID string, in NewOAuthApplication) (*OAuth
 	}
 	clientID := in.ClientID
 	if clientID == "" {
-		clientID = tx.RandomLetters(40)
+		clientID = tx.randomClientID()
 	}
 	if len(clientID) > 100 {
 		return nil, FieldError("client_id", "max_length", MsgMaxLen(100))
@@ -290,4 +291,63 @@ func (tx *Tx) SeedOAuthApplication(orgID string, in NewOAuthApplication) (*OAuth
 	s.appsByOrg[orgID] = append(s.appsByOrg[orgID], id)
 	s.clientIDs[clientID] = id
 	return a, nil
+}
+
+// clientIDAlphabet is oauthlib's UNICODE_ASCII_CHARACTER_SET, which django-oauth-toolkit's
+// ClientIdGenerator draws client ids from.
+const clientIDAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// randomClientID is django-oauth-toolkit's generated client id: 40 letters and digits.
+func (tx *Tx) randomClientID() string {
+	b := make([]byte, 40)
+	for i := range b {
+		b[i] = clientIDAlphabet[tx.st.rng.IntN(len(clientIDAlphabet))]
+	}
+	return string(b)
+}
+
+// pySmallSetOrder returns the distinct ints in the order CPython iterates the set literal
+// {xs[0], xs[1], ...} (at most four items, so the 8-slot table never grows): each goes to
+// slot hash & 7, probing (i*5 + 1 + perturb) & 7 with perturb >>= 5 on a collision.
+func pySmallSetOrder(xs []int) []int {
+	const mask = 7
+	var slots [mask + 1]*int
+	for _, x := range xs {
+		h := uint64(pyIntHash(x))
+		i, perturb := h&mask, h
+		for slots[i] != nil && *slots[i] != x {
+			perturb >>= 5
+			i = (i*5 + 1 + perturb) & mask
+		}
+		if slots[i] == nil {
+			v := x
+			slots[i] = &v
+		}
+	}
+	out := make([]int, 0, len(xs))
+	for _, p := range slots {
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out
+}
+
+// pyIntHash is CPython's hash of an int: its value modulo 2**61 - 1, keeping the sign, with
+// -1 (reserved for errors) becoming -2.
+func pyIntHash(n int) int64 {
+	const modulus = 1<<61 - 1
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = -u
+	}
+	h := int64(u % modulus)
+	if neg {
+		h = -h
+	}
+	if h == -1 {
+		h = -2
+	}
+	return h
 }

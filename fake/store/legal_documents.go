@@ -79,15 +79,15 @@ func (s *legalState) dropOrg(tx *Tx, orgID string) {
 	delete(s.byOrg, orgID)
 }
 
-// LegalDocumentFields are the fields of a legal document create body.
+// LegalDocumentFields are the fields of a legal document create body, as the newest
+// PostHog takes it (docs 004, the reference schema): the address is required for every
+// document; representative name and title and the DPA mode are no longer read (ignored
+// like any unknown key).
 var LegalDocumentFields = Fields{
 	{Name: "document_type", Kind: Choice, Required: true, Choices: []any{LegalBAA, LegalDPA}},
 	{Name: "company_name", Kind: String, Required: true, MaxLen: 255},
-	{Name: "company_address", Kind: String, MaxLen: 512, AllowBlank: true, Default: ""},
-	{Name: "representative_name", Kind: String, MaxLen: 255, AllowBlank: true, Default: ""},
-	{Name: "representative_title", Kind: String, MaxLen: 255, AllowBlank: true, Default: ""},
+	{Name: "company_address", Kind: String, Required: true, MaxLen: 512},
 	{Name: "representative_email", Kind: Email, Required: true},
-	{Name: "dpa_mode", Kind: String, MaxLen: 16, AllowBlank: true, Default: ""},
 }
 
 // LegalDocumentsAvailable reports whether legal documents exist on this instance: only on
@@ -135,15 +135,15 @@ type NewLegalDocument struct {
 // CreateLegalDocument.
 func LegalDocumentInput(vals Values, createdBy int) NewLegalDocument {
 	return NewLegalDocument{DocumentType: vals.Str("document_type"), CompanyName: vals.Str("company_name"),
-		CompanyAddress: vals.Str("company_address"), RepresentativeName: vals.Str("representative_name"),
-		RepresentativeTitle: vals.Str("representative_title"), RepresentativeEmail: vals.Str("representative_email"),
-		DPAMode: vals.Str("dpa_mode"), CreatedBy: createdBy}
+		CompanyAddress: vals.Str("company_address"), RepresentativeEmail: vals.Str("representative_email"), CreatedBy: createdBy}
 }
 
 // CreateLegalDocument submits a BAA or DPA for signature, with PostHog's rules in its order:
-// a BAA needs a Boost, Scale or Enterprise add-on (403; BAAAddonFeatures) and ignores the
-// address and DPA mode; a DPA needs a company address and a DPA mode of "pretty" or
-// "lawyer"; an organization holds one document per type.
+// a BAA needs a Boost, Scale or Enterprise add-on (403; BAAAddonFeatures); an organization
+// holds one document per type. The API requires the address of every document at the field
+// level; scenario input (which has not been through LegalDocumentFields) needs it for a
+// DPA, and its dpa_mode, when given, must be "pretty" or "lawyer" (older PostHog's modes; the
+// newest no longer takes one).
 func (tx *Tx) CreateLegalDocument(orgID string, in NewLegalDocument) (*LegalDocument, error) {
 	org := tx.st.orgs[orgID]
 	if org == nil {
@@ -161,12 +161,12 @@ func (tx *Tx) CreateLegalDocument(orgID string, in NewLegalDocument) (*LegalDocu
 		if !orgHasAnyFeature(org, BAAAddonFeatures) {
 			return nil, Forbidden(MsgBAANeedsAddon)
 		}
-		in.DPAMode, in.CompanyAddress = "", ""
+		in.DPAMode = ""
 	case LegalDPA:
 		if strings.TrimSpace(in.CompanyAddress) == "" {
 			return nil, FieldError("company_address", "invalid_input", MsgDPANeedsAddress)
 		}
-		if in.DPAMode != "pretty" && in.DPAMode != "lawyer" {
+		if in.DPAMode != "" && in.DPAMode != "pretty" && in.DPAMode != "lawyer" {
 			return nil, FieldError("dpa_mode", "invalid_input", MsgDPANeedsMode)
 		}
 	default:

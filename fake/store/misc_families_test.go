@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -60,5 +61,23 @@ func TestMiscFamiliesCloneDeep(t *testing.T) {
 	s.Restore(snap)
 	if len(s.st.ext.proxies.diagnosed) != 1 {
 		t.Errorf("diagnosed after restore = %v", s.st.ext.proxies.diagnosed)
+	}
+}
+
+// TestPySmallSetOrder checks the set walk against CPython's list({a, b, c}).
+func TestPySmallSetOrder(t *testing.T) {
+	cases := []struct{ in, want []int }{
+		{[]int{999999, 2, 1000001}, []int{1000001, 2, 999999}},
+		{[]int{8, 16, 0}, []int{8, 16, 0}},                           // collisions probe on
+		{[]int{-1, -2, 3}, []int{3, -1, -2}},                         // hash(-1) == hash(-2) == -2
+		{[]int{1 << 61, 1<<61 - 1, 5}, []int{1<<61 - 1, 1 << 61, 5}}, // modulo 2**61 - 1
+		{[]int{-1 << 63, 7, 15}, []int{-1 << 63, 15, 7}},
+		{[]int{12, 4, 20}, []int{20, 12, 4}},
+		{[]int{3, 3, 3}, []int{3}},
+	}
+	for _, c := range cases {
+		if got := pySmallSetOrder(c.in); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("pySmallSetOrder(%v) = %v, want %v", c.in, got, c.want)
+		}
 	}
 }
