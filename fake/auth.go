@@ -109,7 +109,7 @@ func (c *call) findAPIKey() (value, where string) {
 			return v.Str, "body"
 		}
 	}
-	if v := c.r.URL.Query().Get("personal_api_key"); v != "" {
+	if v := lastQueryValue(c.r.URL.Query(), "personal_api_key"); v != "" {
 		return v, "query string"
 	}
 	return "", ""

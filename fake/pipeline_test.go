@@ -386,3 +386,34 @@ func TestTimestamps(t *testing.T) {
 		t.Errorf("fraction = %q", got)
 	}
 }
+
+// TestPaginationHasNoMaximum: PAGE_SIZE is 100 but a larger ?limit is honoured; a repeated
+// parameter counts by its last value, as Django's QueryDict reads it.
+func TestPaginationHasNoMaximum(t *testing.T) {
+	e := newEnv(t)
+	withWriteTx(e, func(tx *store.Tx) error {
+		inviter := tx.Membership(e.d.OrganizationID, tx.UserByEmail(e.d.UserEmail).ID)
+		for i := 0; i < 120; i++ {
+			if _, err := tx.CreateInvites(inviter, []store.Values{{"target_email": "u" + itoa(i) + "@example.com"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	r := e.do("GET", e.orgPath("invites/"), nil).wantStatus(t, 200)
+	if len(r.get("results").Array()) != 100 || r.get("next").String() != e.ts.URL+e.orgPath("invites/")+"?limit=100&offset=100" {
+		t.Errorf("default page: %d results, next %s", len(r.get("results").Array()), r.get("next").String())
+	}
+	r = e.do("GET", e.orgPath("invites/?limit=500"), nil).wantStatus(t, 200)
+	if len(r.get("results").Array()) != 120 || r.get("next").Raw != "null" {
+		t.Errorf("limit=500: %d results, next %s", len(r.get("results").Array()), r.get("next").Raw)
+	}
+	r = e.do("GET", e.orgPath("invites/?limit=1&offset=0&limit=3&offset=6"), nil).wantStatus(t, 200)
+	if len(r.get("results").Array()) != 3 || r.get("next").String() != e.ts.URL+e.orgPath("invites/")+"?limit=3&offset=9" {
+		t.Errorf("repeated parameters: %d results, next %s", len(r.get("results").Array()), r.get("next").String())
+	}
+	m := e.do("GET", e.orgPath("members/?order=joined_at&order=-joined_at&email=nobody@example.com&email="+e.d.UserEmail), nil).wantStatus(t, 200)
+	if m.get("count").Int() != 1 {
+		t.Errorf("members with repeated parameters = %s", m.Body)
+	}
+}
