@@ -9,9 +9,12 @@ import (
 )
 
 // authorize runs PostHog's permission pipeline for the call, in PostHog's order:
-// authentication (401), API key scope (403), organization lookup (404), key's organization
-// scoping (403), membership (403), the organization's key policy (403), admin writes (403).
-// A method the path does not serve (g without c.route) is checked up to membership, then 405.
+// authentication (401); APIScopePermission — a session-only operation refuses scoped keys
+// (403), the organization is looked up (404), then the organization's key policy, the key's
+// project and organization scoping and the key's scopes (403); then membership (403) and
+// admin writes (403). Legacy keys (no scopes) pass APIScopePermission's scope checks, as in
+// PostHog. A method the path does not serve (g without c.route) is checked up to
+// membership, then 405.
 func (c *call) authorize(g *pathGroup) error {
 	if err := c.authenticate(); err != nil {
 		return err
@@ -20,24 +23,49 @@ func (c *call) authorize(g *pathGroup) error {
 	perm := permMember
 	if rt != nil {
 		perm = rt.Perm
-		if err := c.checkScope(rt.Scope); err != nil {
-			return err
+		if rt.Scope == "" && c.scopedKey() {
+			return errNoPAKAccess
 		}
 	} else if strings.HasPrefix(g.path, "/api/organizations/{id}") {
 		perm = permOrgDetail
 	} else if g.path == "/api/organizations/" {
 		perm = permUser
 	}
-	if c.key != nil && len(c.key.ScopedTeams) > 0 {
-		return store.Forbidden("API keys with scoped projects are only supported on project-based endpoints.")
-	}
 	switch perm {
 	case permUser:
-		return nil
+		return c.checkKeyAccess(nil)
 	case permOrgDetail:
 		return c.resolveOrgDetail()
 	}
 	return c.resolveNestedOrg(perm)
+}
+
+// scopedKey reports whether the call is authenticated by a personal API key with scopes
+// (PostHog lets legacy keys, which have none, do everything).
+func (c *call) scopedKey() bool { return c.key != nil && len(c.key.Scopes) > 0 }
+
+// checkKeyAccess is the rest of APIScopePermission once the organization is known (org nil
+// for the organization list and create): the organization's key policy, the key's project
+// scoping, its organization scoping, then the route's scope.
+func (c *call) checkKeyAccess(org *store.Organization) error {
+	if c.key == nil {
+		return nil
+	}
+	if org != nil {
+		if err := c.checkKeyPolicy(org); err != nil {
+			return err
+		}
+	}
+	if len(c.key.ScopedTeams) > 0 {
+		return store.Forbidden("API keys with scoped projects are only supported on project-based endpoints.")
+	}
+	if org != nil && !c.keyReaches(org.ID) {
+		return errKeyOrg(org.ID)
+	}
+	if c.route != nil {
+		return c.checkScope(c.route.Scope)
+	}
+	return nil
 }
 
 // authenticate finds the user: a personal API key (Authorization: Bearer, then the body's
@@ -81,7 +109,7 @@ func (c *call) findAPIKey() (value, where string) {
 			return v.Str, "body"
 		}
 	}
-	if v := c.r.URL.Query().Get("personal_api_key"); v != "" {
+	if v := lastQueryValue(c.r.URL.Query(), "personal_api_key"); v != "" {
 		return v, "query string"
 	}
 	return "", ""
@@ -90,8 +118,8 @@ func (c *call) findAPIKey() (value, where string) {
 // checkScope is APIScopePermission: write implies read, "*" allows all, a key with no
 // scopes (legacy) allows all; an operation with no scope refuses keys.
 func (c *call) checkScope(scope string) error {
-	if c.key == nil {
-		return nil // sessions are not scope-checked
+	if !c.scopedKey() {
+		return nil // sessions and legacy keys are not scope-checked
 	}
 	if scope == "" {
 		return errNoPAKAccess
@@ -136,23 +164,21 @@ func errKeyOrg(orgID string) error {
 	return store.Forbidden(fmt.Sprintf("API key does not have access to the requested organization: ID %s.", orgID))
 }
 
-// resolveNestedOrg resolves {organization_id} for nested routes.
+// resolveNestedOrg resolves {organization_id} for nested routes: an unknown organization is
+// 404, then the key's checks, then membership.
 func (c *call) resolveNestedOrg(perm perm) error {
 	org := c.tx.ResolveOrg(c.user, c.vars["organization_id"])
 	if org == nil {
 		return store.NotFound(store.MsgOrgNotFound)
 	}
-	if !c.keyReaches(org.ID) {
-		return errKeyOrg(org.ID)
+	if err := c.checkKeyAccess(org); err != nil {
+		return err
 	}
 	m := c.tx.Membership(org.ID, c.user.ID)
 	if m == nil {
 		return store.Forbidden(store.MsgNoPermission)
 	}
 	c.org, c.member = org, m
-	if err := c.checkKeyPolicy(); err != nil {
-		return err
-	}
 	if c.route == nil {
 		return nil
 	}
@@ -175,26 +201,30 @@ func (c *call) resolveOrgDetail() error {
 	if org == nil {
 		return store.ErrNotFound()
 	}
-	if !c.keyReaches(org.ID) {
-		return errKeyOrg(org.ID)
-	}
 	m := c.tx.Membership(org.ID, c.user.ID)
 	if m == nil {
 		return store.ErrNotFound()
 	}
+	if err := c.checkKeyAccess(org); err != nil {
+		return err
+	}
 	c.org, c.member = org, m
-	return c.checkKeyPolicy()
+	return nil
 }
 
-// checkKeyPolicy applies members_can_use_personal_api_keys (with the security feature).
-func (c *call) checkKeyPolicy() error {
-	if c.key == nil || c.org.MembersCanUsePersonalAPIKeys || c.member.Level >= store.LevelAdmin {
+// checkKeyPolicy applies members_can_use_personal_api_keys (with the security feature) to
+// the caller's key, when the caller is a member below admin.
+func (c *call) checkKeyPolicy(org *store.Organization) error {
+	if c.key == nil || org.MembersCanUsePersonalAPIKeys {
 		return nil
 	}
-	if _, ok := c.org.Feature("organization_security_settings"); !ok {
+	if _, ok := org.Feature("organization_security_settings"); !ok {
 		return nil
 	}
-	return store.Forbidden(fmt.Sprintf("Organization '%s' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.", c.org.Name))
+	if m := c.tx.Membership(org.ID, c.user.ID); m == nil || m.Level >= store.LevelAdmin {
+		return nil
+	}
+	return store.Forbidden(fmt.Sprintf("Organization '%s' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.", org.Name))
 }
 
 // requireAdmin is the check for operations that need admin or above, with PostHog's message.

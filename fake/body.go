@@ -72,9 +72,7 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 	if !write {
 		return &requestBody{}, nil
 	}
-	if ct == "" {
-		ct = "None"
-	}
+	// DRF names the request's content type as sent: "" when there is none.
 	return nil, errUnsupportedMedia(ct)
 }
 

@@ -542,10 +542,7 @@ func faultError(status int, r *http.Request, maxBody int64, retryAfter int) *sto
 		if r != nil {
 			ct = r.Header.Get("Content-Type")
 		}
-		if ct == "" {
-			ct = "None"
-		}
-		return errUnsupportedMedia(ct)
+		return errUnsupportedMedia(ct) // "" when there is none, as DRF says
 	case 429:
 		if retryAfter > 0 {
 			return throttled(retryAfter)

@@ -1,6 +1,9 @@
 package fake
 
 import (
+	"errors"
+	"strconv"
+
 	"github.com/fakehog/fakehog/fake/store"
 )
 
@@ -34,7 +37,14 @@ func (s *Server) listInvites(c *call) (any, error) {
 }
 
 func (s *Server) createInvite(c *call) (any, error) {
-	vals, err := c.validate(store.InviteFields)
+	if err := c.tx.CanInvite(c.member); err != nil {
+		return nil, err
+	}
+	obj, err := c.object()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := c.validateInvite(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -45,9 +55,44 @@ func (s *Server) createInvite(c *call) (any, error) {
 	return inviteView(c.tx, invs[0]), nil
 }
 
+// inviteLevelField is the invite's level rule alone, to apply validate_level even when
+// other fields fail.
+var inviteLevelField = store.Fields{store.InviteFields[inviteFieldOrder("level")]}
+
+// validateInvite validates one invite body as PostHog's serializer does: a level above the
+// inviter's own is refused (403) whatever else is wrong, as validate_level raises
+// PermissionDenied while field errors are collected; otherwise the first field error in
+// field order, private_project_access's own checks taking their place in it.
+func (c *call) validateInvite(obj gjsonResult) (store.Values, error) {
+	vals, ferr := store.InviteFields.Validate(obj, store.Create)
+	if lv, lerr := inviteLevelField.Validate(obj, store.Create); lerr == nil && obj.Get("level").Exists() {
+		if err := store.CheckInviteLevel(c.member, lv.Int("level")); err != nil {
+			return nil, err
+		}
+	}
+	_, aerr := c.tx.CheckProjectAccess(c.member, obj.Get("private_project_access").Value())
+	if ferr != nil && (aerr == nil || inviteFieldOrder(ferr.Attr) < inviteFieldOrder("private_project_access")) {
+		return nil, ferr
+	}
+	if aerr != nil {
+		return nil, aerr
+	}
+	return vals, nil
+}
+
+// inviteFieldOrder is a field's position in the invite serializer.
+func inviteFieldOrder(name string) int {
+	for i, f := range store.InviteFields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 func (s *Server) deleteInvite(c *call) (any, error) {
 	if c.member.Level < store.LevelAdmin {
-		return nil, store.Forbidden("Your organization access level is insufficient")
+		return nil, store.Forbidden(store.MsgAccessInsufficient) // OrganizationAdminWritePermissions
 	}
 	inv := c.tx.Invite(c.org.ID, c.vars["id"])
 	if inv == nil {
@@ -58,8 +103,13 @@ func (s *Server) deleteInvite(c *call) (any, error) {
 }
 
 // inviteBulk creates up to 20 invites from a JSON array, all or nothing, and answers a plain
-// array in request order.
+// array in request order. Every item is validated before any is created; a validation error
+// names its item as PostHog's error formatter flattens a list serializer's errors
+// ("__1__target_email"), while a level above the inviter's stops the batch with 403 at once.
 func (s *Server) inviteBulk(c *call) (any, error) {
+	if err := c.tx.CanInvite(c.member); err != nil {
+		return nil, err
+	}
 	var arr gjsonResult
 	if c.body != nil {
 		arr = c.body.json
@@ -72,15 +122,29 @@ func (s *Server) inviteBulk(c *call) (any, error) {
 		return nil, store.InvalidCode("max_length", "A maximum of 20 invites can be sent in a single request.")
 	}
 	bodies := make([]store.Values, 0, len(items))
-	for _, it := range items {
+	var first *store.Error
+	for i, it := range items {
+		var err error
+		var v store.Values
 		if !it.IsObject() {
-			return nil, store.Invalid("Invalid data. Expected a dictionary, but got " + store.PyTypeName(it) + ".")
+			err = store.Invalid("Invalid data. Expected a dictionary, but got " + store.PyTypeName(it) + ".")
+		} else {
+			v, err = c.validateInvite(it)
 		}
-		v, ferr := store.InviteFields.Validate(it, store.Create)
-		if ferr != nil {
-			return nil, ferr
+		var e *store.Error
+		if errors.As(err, &e) && e.Status != 400 {
+			return nil, err
+		}
+		if err != nil {
+			if first == nil {
+				first = bulkItemError(i, e)
+			}
+			continue
 		}
 		bodies = append(bodies, v)
+	}
+	if first != nil {
+		return nil, first
 	}
 	invs, err := c.tx.CreateInvites(c.member, bodies)
 	if err != nil {
@@ -91,6 +155,19 @@ func (s *Server) inviteBulk(c *call) (any, error) {
 		out = append(out, inviteView(c.tx, inv))
 	}
 	return out, nil
+}
+
+// bulkItemError is a validation error of the index-th item as drf-exceptions-hog names it:
+// the list's errors sit under the key "", so attr is "__<index>__<field>" (non-field errors
+// under DRF's "non_field_errors").
+func bulkItemError(index int, e *store.Error) *store.Error {
+	attr := e.Attr
+	if attr == "" {
+		attr = "non_field_errors"
+	}
+	out := *e
+	out.Attr = "__" + strconv.Itoa(index) + "__" + attr
+	return &out
 }
 
 func (s *Server) inviteDelegate(c *call) (any, error) {

@@ -31,11 +31,11 @@ func memberView(tx *store.Tx, m *store.Membership) memberJSON {
 
 func (s *Server) listMembers(c *call) (any, error) {
 	q := c.r.URL.Query()
-	f := store.MemberFilter{Email: q.Get("email"), Search: q.Get("search"), Ascending: q.Get("order") == "joined_at"}
+	f := store.MemberFilter{Email: lastQueryValue(q, "email"), EmailGiven: q.Has("email"), Search: lastQueryValue(q, "search"), Ascending: lastQueryValue(q, "order") == "joined_at"}
 	if len([]rune(f.Search)) > 200 {
 		return nil, store.HandMade(400, map[string]any{"search": "Search query must be 200 characters or fewer."})
 	}
-	if ua := q.Get("updated_after"); ua != "" {
+	if ua := lastQueryValue(q, "updated_after"); ua != "" {
 		t, ok := store.ParseDateTime(ua)
 		if !ok {
 			return nil, store.FieldError("updated_after", "invalid_input", "Enter a valid date/time.")

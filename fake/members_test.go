@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -28,9 +29,15 @@ func TestMembersList(t *testing.T) {
 	if first := r.get("results.0.user.email").String(); first != e.d.UserEmail {
 		t.Errorf("order=joined_at first = %s", first)
 	}
-	r = e.do("GET", e.orgPath("members/?email=ANN@example.com"), nil)
+	// ?email= is Django's exact match: case-sensitive, and an empty value matches no one.
+	r = e.do("GET", e.orgPath("members/?email=ann@example.com"), nil)
 	if r.get("count").Int() != 1 || r.get("results.0.user.email").String() != "ann@example.com" {
 		t.Errorf("email filter = %s", r.Body)
+	}
+	for _, q := range []string{"?email=ANN@example.com", "?email=", "?email=ann"} {
+		if n := e.do("GET", e.orgPath("members/"+q), nil).get("count").Int(); n != 0 {
+			t.Errorf("%s matched %d members, want 0", q, n)
+		}
 	}
 	r = e.do("GET", e.orgPath("members/?search=acme"), nil)
 	if r.get("count").Int() != 1 || r.get("results.0.search_match_type").String() != "exact" {
@@ -133,5 +140,127 @@ func TestMemberScopedAPIKeysAndGithubLogin(t *testing.T) {
 	r = e.do("GET", e.orgPath("members/@me/github_login/"), nil).wantStatus(t, 200)
 	if r.get("github_login").String() != "olive-gh" {
 		t.Errorf("github_login = %s", r.Body)
+	}
+}
+
+// TestMembersListVisibility: inactive users are not listed, and an unknown ?order= falls back
+// to -joined_at.
+func TestMembersListVisibility(t *testing.T) {
+	e := newEnv(t)
+	org := e.d.OrganizationID
+	e.clock.Advance(1e9)
+	e.addMember(org, store.LevelMember, "first@example.com")
+	e.clock.Advance(1e9)
+	gone := e.addMember(org, store.LevelMember, "gone@example.com")
+	withWriteTx(e, func(tx *store.Tx) error { tx.User(gone.User.ID).IsActive = false; return nil })
+	for _, q := range []string{"", "?order=-joined_at", "?order=bogus", "?order=level"} {
+		r := e.do("GET", e.orgPath("members/"+q), nil).wantStatus(t, 200)
+		if r.get("count").Int() != 2 || r.get("results.0.user.email").String() != "first@example.com" {
+			t.Errorf("members%s = %s", q, truncate(r.Body))
+		}
+	}
+	r := e.do("GET", e.orgPath("members/?order=joined_at"), nil)
+	if r.get("results.0.user.email").String() != e.d.UserEmail {
+		t.Errorf("order=joined_at = %s", truncate(r.Body))
+	}
+}
+
+// TestMemberOwnerRules: owners may demote other owners but nobody can remove an owner, not
+// even another owner; a PATCH without a level is no level change, even on oneself.
+func TestMemberOwnerRules(t *testing.T) {
+	e := newEnv(t)
+	org := e.d.OrganizationID
+	second := e.addMember(org, store.LevelOwner, "second@example.com")
+	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
+	secondPath := e.orgPath("members/" + second.User.UUID + "/")
+
+	e.do("DELETE", secondPath, nil).wantError(t, 400, "validation_error", "invalid_input", "Cannot leave the organization as its owner!", "")
+	e.do("DELETE", e.orgPath("members/@me/"), nil, asKey(second.Key)).wantError(t, 400, "validation_error", "invalid_input", "Cannot leave the organization as its owner!", "")
+	e.do("DELETE", secondPath, nil, asKey(admin.Key)).wantError(t, 403, "authentication_error", "permission_denied", "You can only edit others with level lower or equal to you.", "")
+	// Changing one's own level, even to the same one, is refused; a body without a level is not.
+	e.do("PATCH", e.orgPath("members/@me/"), map[string]any{"level": 8}, asKey(admin.Key)).
+		wantError(t, 403, "authentication_error", "permission_denied", "You can't change your own access level.", "")
+	r := e.do("PATCH", e.orgPath("members/@me/"), map[string]any{"joined_at": "2020-01-01T00:00:00Z", "id": "x"}, asKey(admin.Key)).wantStatus(t, 200)
+	if r.get("level").Int() != 8 || r.get("joined_at").String() == "2020-01-01T00:00:00Z" {
+		t.Errorf("read-only fields were written: %s", r.Body)
+	}
+	// An owner demotes another owner, who can then leave.
+	r = e.do("PATCH", secondPath, map[string]any{"level": 1}).wantStatus(t, 200)
+	if r.get("level").Int() != 1 || r.get("user.uuid").String() != second.User.UUID {
+		t.Fatalf("demoted = %s", r.Body)
+	}
+	e.do("DELETE", e.orgPath("members/@me/"), nil, asKey(second.Key)).wantStatus(t, 204)
+}
+
+// TestMemberRemovalMovesCurrentOrganization: a removed member whose current organization it
+// was moves to another of theirs, or to none.
+func TestMemberRemovalMovesCurrentOrganization(t *testing.T) {
+	e := newEnv(t)
+	org := e.d.OrganizationID
+	both := e.addMember(org, store.LevelMember, "both@example.com")
+	only := e.addMember(org, store.LevelMember, "only@example.com")
+	other := e.otherOrg()
+	withWriteTx(e, func(tx *store.Tx) error {
+		_, err := tx.AddMember(other, both.User.ID, store.LevelMember, 0)
+		return err
+	})
+	e.do("DELETE", e.orgPath("members/"+both.User.UUID+"/"), nil).wantStatus(t, 204)
+	e.do("DELETE", e.orgPath("members/@me/"), nil, asKey(only.Key)).wantStatus(t, 204)
+	if got := e.do("GET", "/api/organizations/@current/", nil, asKey(both.Key)).get("id").String(); got != other {
+		t.Errorf("current organization after removal = %q, want %q", got, other)
+	}
+	e.do("GET", "/api/organizations/@current/", nil, asKey(only.Key)).wantError(t, 404, "invalid_request", "not_found", "Current organization not found.", "")
+}
+
+// TestMemberScopedAPIKeysCounting: scoped_api_keys counts the member's keys scoped to the
+// organization, to one of its projects, or not scoped at all, and nothing else.
+func TestMemberScopedAPIKeysCounting(t *testing.T) {
+	e := newEnv(t)
+	org := e.d.OrganizationID
+	m := e.addMember(org, store.LevelMember, "keys@example.com") // its key: unscoped, "key of keys@example.com"
+	other := e.otherOrg()
+	withWriteTx(e, func(tx *store.Tx) error {
+		for _, k := range []store.NewAPIKey{
+			{Label: "org", Scopes: []string{"*"}, ScopedOrganizations: []string{org}},
+			{Label: "project", Scopes: []string{"*"}, ScopedTeams: []int{e.d.ProjectID}},
+			{Label: "elsewhere", Scopes: []string{"*"}, ScopedOrganizations: []string{other}},
+		} {
+			if _, _, err := tx.CreatePersonalAPIKey(m.User.ID, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	r := e.do("GET", e.orgPath("members/"+m.User.UUID+"/scoped_api_keys/"), nil, asSession(e.d.Session)).wantStatus(t, 200)
+	var names []string
+	for _, k := range r.get("keys").Array() {
+		names = append(names, k.Get("name").String())
+	}
+	if got := strings.Join(names, ","); got != "key of keys@example.com,org,project" || !r.get("has_keys").Bool() || r.get("has_keys_active_last_week").Bool() {
+		t.Fatalf("scoped_api_keys = %s", r.Body)
+	}
+	// Using a key makes it active this week; eight days later it is not any more.
+	e.do("GET", e.orgPath("members/"), nil, asKey(m.Key)).wantStatus(t, 200)
+	if !e.do("GET", e.orgPath("members/"+m.User.UUID+"/scoped_api_keys/"), nil, asSession(e.d.Session)).get("has_keys_active_last_week").Bool() {
+		t.Error("a key used now is not active last week")
+	}
+	e.clock.Advance(8 * 24 * time.Hour)
+	if e.do("GET", e.orgPath("members/"+m.User.UUID+"/scoped_api_keys/"), nil, asSession(e.d.Session)).get("has_keys_active_last_week").Bool() {
+		t.Error("a key last used eight days ago is active last week")
+	}
+	// A member without keys.
+	var uuid string
+	withWriteTx(e, func(tx *store.Tx) error {
+		u, err := tx.CreateUser(store.NewUser{Email: "nokeys@example.com"})
+		if err != nil {
+			return err
+		}
+		uuid = u.UUID
+		_, err = tx.AddMember(org, u.ID, store.LevelMember, 0)
+		return err
+	})
+	r = e.do("GET", e.orgPath("members/"+uuid+"/scoped_api_keys/"), nil, asSession(e.d.Session)).wantStatus(t, 200)
+	if r.get("has_keys").Bool() || r.get("keys").Raw != "[]" {
+		t.Errorf("no keys = %s", r.Body)
 	}
 }

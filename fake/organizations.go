@@ -26,6 +26,7 @@ type organizationJSON struct {
 	MembersCanInvite             *bool             `json:"members_can_invite"`
 	MembersCanCreateProjects     *bool             `json:"members_can_create_projects"`
 	MembersCanUsePersonalAPIKeys bool              `json:"members_can_use_personal_api_keys"`
+	MembersCanSeeOrgMembers      bool              `json:"members_can_see_org_members"`
 	AllowPubliclySharedResources bool              `json:"allow_publicly_shared_resources"`
 	MemberCount                  int               `json:"member_count"`
 	IsAIDataProcessingApproved   *bool             `json:"is_ai_data_processing_approved"`
@@ -52,8 +53,9 @@ func organizationView(tx *store.Tx, o *store.Organization, user *store.User) org
 		AvailableProductFeatures: append([]store.Feature{}, o.Features...), IsMemberJoinEmailEnabled: o.IsMemberJoinEmailEnabled,
 		Metadata: map[string]string{"instance_tag": o.InstanceTag}, CustomerID: o.CustomerID, Enforce2FA: o.Enforce2FA,
 		MembersCanInvite: o.MembersCanInvite, MembersCanCreateProjects: o.MembersCanCreateProjects,
-		MembersCanUsePersonalAPIKeys: o.MembersCanUsePersonalAPIKeys, AllowPubliclySharedResources: o.AllowPubliclySharedResources,
-		MemberCount: tx.MemberCount(o.ID), IsAIDataProcessingApproved: o.IsAIDataProcessingApproved,
+		MembersCanUsePersonalAPIKeys: o.MembersCanUsePersonalAPIKeys, MembersCanSeeOrgMembers: o.MembersCanSeeOrgMembers,
+		AllowPubliclySharedResources: o.AllowPubliclySharedResources,
+		MemberCount:                  tx.MemberCount(o.ID), IsAIDataProcessingApproved: o.IsAIDataProcessingApproved,
 		DefaultExperimentStatsMethod: o.DefaultExperimentStatsMethod, DefaultAnonymizeIPs: o.DefaultAnonymizeIPs,
 		DefaultRoleID: o.DefaultRoleID,
 	}

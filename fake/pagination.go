@@ -16,15 +16,24 @@ type page struct {
 // DefaultPageSize is PostHog's PAGE_SIZE (there is no maximum).
 const DefaultPageSize = 100
 
+// lastQueryValue is a query parameter as Django's QueryDict gives it: the last value when the
+// parameter is repeated ("?limit=1&limit=2" is 2), "" when it is absent.
+func lastQueryValue(q url.Values, key string) string {
+	if vs := q[key]; len(vs) > 0 {
+		return vs[len(vs)-1]
+	}
+	return ""
+}
+
 // limitOffset reads ?limit and ?offset: an invalid or non-positive limit falls back to the
 // default, an invalid offset to 0.
 func (c *call) limitOffset(defaultLimit int) (limit, offset int) {
 	q := c.r.URL.Query()
 	limit = defaultLimit
-	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(lastQueryValue(q, "limit")); err == nil && n > 0 {
 		limit = n
 	}
-	if n, err := strconv.Atoi(q.Get("offset")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(lastQueryValue(q, "offset")); err == nil && n > 0 {
 		offset = n
 	}
 	return limit, offset
@@ -103,11 +112,11 @@ type activityPage struct {
 func paginateActivity[T any](c *call, items []T, render func(T) any) activityPage {
 	q := c.r.URL.Query()
 	limit := 10
-	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(lastQueryValue(q, "limit")); err == nil && n > 0 {
 		limit = n
 	}
 	pg := 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(lastQueryValue(q, "page")); err == nil && n > 0 {
 		pg = n
 	}
 	out := activityPage{Results: []any{}, TotalCount: len(items)}

@@ -67,7 +67,7 @@ func (c *call) targetProject() (*store.Project, error) {
 }
 
 func (s *Server) listProjects(c *call) (any, error) {
-	projects := c.tx.Projects(c.org.ID, c.r.URL.Query().Get("search"))
+	projects := c.tx.Projects(c.org.ID, lastQueryValue(c.r.URL.Query(), "search"))
 	return paginate(c, projects, func(p *store.Project) any { return teamBasic(p) }), nil
 }
 

@@ -169,3 +169,144 @@ func TestProjectIntentsAndMoves(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestProjectPlanLimits: PremiumMultiProjectPermission on create and PUT (BEHAVIOR.md §5).
+func TestProjectPlanLimits(t *testing.T) {
+	e := newEnv(t)
+	const planLimit = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
+	setFeature := func(orgID string, f *store.Feature) {
+		withWriteTx(e, func(tx *store.Tx) error {
+			o := tx.Org(orgID)
+			o.Features = nil
+			if f != nil {
+				o.Features = []store.Feature{*f}
+			}
+			return nil
+		})
+	}
+	free := e.do("POST", "/api/organizations/", map[string]any{"name": "Free"}).wantStatus(t, 201)
+	freeID, only := free.get("id").String(), free.get("teams.0.id").Int()
+	base := "/api/organizations/" + freeID + "/projects/"
+	// PUT runs the limit too: the single project of a free organization cannot be PUT...
+	e.do("PUT", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
+	// ...but PATCH can.
+	e.do("PATCH", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantStatus(t, 200)
+	// One demo project per organization.
+	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
+	e.do("POST", base, map[string]any{"name": "Demo 2", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
+	// A numeric limit counts non-demo projects.
+	two := 2
+	setFeature(freeID, &store.Feature{Key: "organizations_projects", Name: "Projects", Limit: &two})
+	e.do("POST", base, map[string]any{"name": "Second"}).wantStatus(t, 201)
+	e.do("POST", base, map[string]any{"name": "Third"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
+	// A limit above PostHog's hard cap is the plan's own.
+	big := store.ProjectHardCap + 1
+	setFeature(freeID, &store.Feature{Key: "organizations_projects", Name: "Projects", Limit: &big})
+	withWriteTx(e, func(tx *store.Tx) error {
+		o, u := tx.Org(freeID), tx.UserByEmail(e.d.UserEmail)
+		for i := 0; i < store.ProjectHardCap-2; i++ {
+			if _, err := tx.CreateProject(o, u, store.Values{"name": "Bulk " + itoa(i)}, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	r := e.do("POST", base, map[string]any{"name": "Past the cap"}).wantStatus(t, 201)
+	// Without a limit the hard cap stops creates, not edits.
+	setFeature(freeID, &store.Feature{Key: "organizations_projects", Name: "Projects"})
+	e.do("POST", base, map[string]any{"name": "One more"}).wantError(t, 403, "authentication_error", "permission_denied",
+		"You have reached the maximum limit of 2000 projects per organization. Contact support if you'd like access to more projects.", "")
+	e.do("PUT", base+r.get("id").String()+"/", map[string]any{"name": "Still editable"}).wantStatus(t, 200)
+}
+
+// TestProjectMemberRules: members edit projects (not admin-only fields), create demo
+// projects without members_can_create_projects, and cannot run admin actions.
+func TestProjectMemberRules(t *testing.T) {
+	e := newEnv(t)
+	plain := e.addMember(e.d.OrganizationID, store.LevelMember, "member@example.com")
+	path := e.orgPath("projects/" + itoa(e.d.ProjectID) + "/")
+	r := e.do("PATCH", path, map[string]any{"timezone": "Asia/Tokyo"}, asKey(plain.Key)).wantStatus(t, 200)
+	if r.get("timezone").String() != "Asia/Tokyo" || r.get("effective_membership_level").Int() != 1 {
+		t.Errorf("member patch = %s", truncate(r.Body))
+	}
+	e.do("PATCH", path, map[string]any{"receive_org_level_activity_logs": false}, asKey(plain.Key)).
+		wantError(t, 403, "authentication_error", "permission_denied", "Only organization owners and admins can modify the receive_org_level_activity_logs setting.", "")
+	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Demo", "is_demo": true}, asKey(plain.Key)).wantStatus(t, 201)
+	e.do("PATCH", path+"rotate_secret_token/", nil, asSession(plain.Session)).
+		wantError(t, 403, "authentication_error", "permission_denied", "You don't have sufficient permissions in the project.", "")
+}
+
+// TestProjectCreateShape: a new project's id is its project_id, its api_token phc_ + 44
+// base57, week_start_day unset, anonymize_ips the organization's default; read-only fields in
+// a body are ignored.
+func TestProjectCreateShape(t *testing.T) {
+	e := newEnv(t)
+	e.do("PATCH", "/api/organizations/@current/", map[string]any{"default_anonymize_ips": true}).wantStatus(t, 200)
+	r := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Shaped", "api_token": "phc_mine", "id": 7777,
+		"organization": e.otherOrg(), "is_pending_deletion": true, "ingested_event": true}).wantStatus(t, 201)
+	id := r.get("id").Int()
+	if r.get("project_id").Int() != id || id == 7777 || r.get("week_start_day").Raw != "null" || !r.get("anonymize_ips").Bool() ||
+		r.get("api_token").String() == "phc_mine" || r.get("organization").String() != e.d.OrganizationID ||
+		r.get("is_pending_deletion").Bool() || r.get("ingested_event").Bool() || r.get("timezone").String() != "UTC" {
+		t.Fatalf("created = %s", truncate(r.Body))
+	}
+	tok := r.get("api_token").String()
+	if len(tok) != 48 || strings.Trim(tok[4:], "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") != "" {
+		t.Errorf("api_token = %q", tok)
+	}
+	p := e.do("PATCH", e.orgPath("projects/"+itoa(int(id))+"/"), map[string]any{"api_token": "phc_mine", "uuid": "x", "secret_api_token": "phs_mine"}).wantStatus(t, 200)
+	if p.get("api_token").String() != tok || p.get("secret_api_token").Raw != "null" {
+		t.Errorf("read-only fields were written: %s", truncate(p.Body))
+	}
+}
+
+// TestProjectNamesAndPendingDeletion: a project pending deletion still holds its name.
+func TestProjectNamesAndPendingDeletion(t *testing.T) {
+	e := newEnv(t)
+	id := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Doomed"}).wantStatus(t, 201).get("id").Int()
+	e.do("DELETE", e.orgPath("projects/"+itoa(int(id))+"/"), nil).wantStatus(t, 204)
+	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "doomed"}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "doomed" in this organization.`, "")
+}
+
+// TestProjectTokenActivity: reset_token logs the api_token change in clear, rotate_secret_token
+// logs masked values (first 4 + "..." + last 4); secret tokens are phs_ + 48 (rarely 49)
+// base57.
+func TestProjectTokenActivity(t *testing.T) {
+	e := newEnv(t)
+	base := e.orgPath("projects/" + itoa(e.d.ProjectID) + "/")
+	before := e.do("GET", base, nil).get("api_token").String()
+	after := e.do("PATCH", base+"reset_token/", nil, asSession(e.d.Session)).wantStatus(t, 200).get("api_token").String()
+	first := e.do("PATCH", base+"rotate_secret_token/", nil, asSession(e.d.Session)).wantStatus(t, 200).get("secret_api_token").String()
+	second := e.do("PATCH", base+"rotate_secret_token/", nil, asSession(e.d.Session)).wantStatus(t, 200).get("secret_api_token").String()
+	for _, s := range []string{first, second} {
+		if !strings.HasPrefix(s, "phs_") || len(s) < 52 || len(s) > 53 {
+			t.Errorf("secret token = %q", s)
+		}
+	}
+	a := e.do("GET", base+"activity/", nil, asSession(e.d.Session)).wantStatus(t, 200)
+	got := map[string]bool{}
+	for _, it := range a.get("results").Array() {
+		for _, ch := range it.Get("detail.changes").Array() {
+			got[ch.Get("field").String()+" "+ch.Get("before").Raw+" → "+ch.Get("after").Raw] = true
+		}
+	}
+	mask := func(v string) string { return `"` + v[:4] + "..." + v[len(v)-4:] + `"` }
+	for _, want := range []string{
+		`api_token "` + before + `" → "` + after + `"`,
+		"secret_api_token null → " + mask(first),
+		"secret_api_token " + mask(first) + " → " + mask(second),
+	} {
+		if !got[want] {
+			t.Errorf("activity lacks %s; has %v", want, got)
+		}
+	}
+}
+
+func TestProjectCompleteOnboardingWithoutProductType(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/complete_product_onboarding/"), map[string]any{}, asSession(e.d.Session)).wantStatus(t, 400)
+	if string(r.Body) != `{"error":"product_type is required"}` {
+		t.Errorf("body = %s", r.Body)
+	}
+}

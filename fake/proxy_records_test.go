@@ -339,12 +339,13 @@ func TestProxyRecordPermissions(t *testing.T) {
 	e.do("POST", item+"retry/", nil, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 	e.do("POST", item+"diagnose/", nil, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 	e.do("GET", item, nil, asKey(outsider.Key)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
-	// Scopes; retry and diagnose refuse personal API keys.
+	// Scopes; retry and diagnose refuse personal API keys with scopes (legacy keys, with
+	// none, may do everything).
 	e.do("GET", item, nil, asKey(reader.Key)).wantStatus(t, 200)
 	e.do("POST", e.orgPath("proxy_records/"), map[string]any{"domain": "x.example.com"}, asKey(reader.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'organization:write'", "")
 	for _, action := range []string{"retry/", "diagnose/"} {
-		e.do("POST", item+action, nil, asKey(admin.Key)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		e.do("POST", item+action, nil, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
 	}
 	e.do("POST", item+"retry/", nil, asSession(admin.Session)).wantStatus(t, 200)
 	e.do("DELETE", item, nil, asKey(admin.Key)).wantStatus(t, 200)

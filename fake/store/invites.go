@@ -86,7 +86,9 @@ func (tx *Tx) Invite(orgID, id string) *Invite {
 }
 
 // CreateInvites creates invites from validated bodies, all or nothing: every body is checked
-// before any invite is written. It returns the invites in request order.
+// before any invite is written — first each body's level and project access, as PostHog's
+// serializer validates them, then, as its create does, that no member has the email. It
+// returns the invites in request order.
 func (tx *Tx) CreateInvites(inviter *Membership, bodies []Values) ([]*Invite, error) {
 	plans := make([]*Invite, 0, len(bodies))
 	for _, v := range bodies {
@@ -96,45 +98,73 @@ func (tx *Tx) CreateInvites(inviter *Membership, bodies []Values) ([]*Invite, er
 		}
 		plans = append(plans, inv)
 	}
+	for _, inv := range plans {
+		if u := tx.UserByEmail(inv.TargetEmail); u != nil && tx.st.members[inviter.OrgID].byUser[u.ID] != nil {
+			return nil, Invalid("A user with this email address already belongs to the organization.")
+		}
+	}
 	for i, inv := range plans {
 		tx.storeInvite(inv, bodies[i].Bool("combine_pending_invites"))
 	}
 	return plans, nil
 }
 
+// CanInvite is PostHog's UserCanInvitePermission: with the invite settings feature, members
+// below admin may invite only when members_can_invite is set (null counts as not).
+func (tx *Tx) CanInvite(inviter *Membership) error {
+	org := tx.st.orgs[inviter.OrgID]
+	if _, ok := org.Feature("organization_invite_settings"); !ok || inviter.Level >= LevelAdmin {
+		return nil
+	}
+	if org.MembersCanInvite == nil || !*org.MembersCanInvite {
+		return Forbidden(MsgNoPermission)
+	}
+	return nil
+}
+
+// CheckInviteLevel is the serializer's validate_level: no one invites above their own level.
+func CheckInviteLevel(inviter *Membership, level int) error {
+	if level > inviter.Level {
+		return Forbidden("You cannot invite a user with a higher permission level than your own.")
+	}
+	return nil
+}
+
 // planInvite validates one invite body against the organization's state.
 func (tx *Tx) planInvite(inviter *Membership, v Values) (*Invite, error) {
-	org := tx.st.orgs[inviter.OrgID]
+	if err := tx.CanInvite(inviter); err != nil {
+		return nil, err
+	}
 	level := v.Int("level")
 	if level == 0 {
 		level = LevelMember
 	}
-	if level > inviter.Level {
-		return nil, Forbidden("You cannot invite a user with a higher permission level than your own.")
+	if err := CheckInviteLevel(inviter, level); err != nil {
+		return nil, err
 	}
-	if _, ok := org.Feature("organization_invite_settings"); ok && org.MembersCanInvite != nil && !*org.MembersCanInvite && inviter.Level < LevelAdmin {
-		return nil, Forbidden(MsgNoPermission)
-	}
-	email := strings.ToLower(v.Str("target_email"))
-	if u := tx.UserByEmail(email); u != nil && tx.st.members[inviter.OrgID].byUser[u.ID] != nil {
-		return nil, Invalid("A user with this email address already belongs to the organization.")
-	}
-	access, err := tx.cleanProjectAccess(inviter, v["private_project_access"])
+	access, err := tx.CheckProjectAccess(inviter, v["private_project_access"])
 	if err != nil {
 		return nil, err
 	}
 	inv := &Invite{
-		OrgID: inviter.OrgID, TargetEmail: email, FirstName: v.Str("first_name"), Level: level,
+		OrgID: inviter.OrgID, TargetEmail: strings.ToLower(v.Str("target_email")), FirstName: v.Str("first_name"), Level: level,
 		CreatedBy: inviter.UserID, Message: v.StrPtr("message"), PrivateProjectAccess: access,
 		EmailingAttemptMade: !v.Has("send_email") || v.Bool("send_email"),
 	}
 	return inv, nil
 }
 
-// cleanProjectAccess validates private_project_access: a list of {"id": <project>, "level":
-// "member"|"admin"} naming projects of the organization, at most the inviter's own level.
-func (tx *Tx) cleanProjectAccess(inviter *Membership, raw any) ([]ProjectAccess, error) {
-	const attr = "private_project_access"
+// CheckProjectAccess validates private_project_access (the serializer's
+// validate_private_project_access): a list of {"id": <project>, "level": "member"|"admin"}
+// naming projects of the organization. A private project (access_control) is open only to
+// organization admins, the fake keeping no per-project memberships; other projects may be
+// granted at either level by anyone who may invite.
+func (tx *Tx) CheckProjectAccess(inviter *Membership, raw any) ([]ProjectAccess, error) {
+	const (
+		attr      = "private_project_access"
+		shape     = "Each item must be an object with an integer id and a level of member or admin."
+		teamError = "Project does not exist on this organization, or it is private and you do not have access to it."
+	)
 	if raw == nil {
 		return []ProjectAccess{}, nil
 	}
@@ -146,19 +176,22 @@ func (tx *Tx) cleanProjectAccess(inviter *Membership, raw any) ([]ProjectAccess,
 	for _, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
-			return nil, FieldError(attr, "invalid_input", "Each item must be an object with an integer id and a level of member or admin.")
+			return nil, FieldError(attr, "invalid_input", shape)
+		}
+		level, _ := m["level"].(string)
+		if level != "member" && level != "admin" {
+			return nil, FieldError(attr, "invalid_input", `The "level" field must be a valid access level.`)
 		}
 		idf, okID := m["id"].(float64)
-		level, okLevel := m["level"].(string)
-		if !okID || idf != float64(int(idf)) || !okLevel || (level != "member" && level != "admin") {
-			return nil, FieldError(attr, "invalid_input", "Each item must be an object with an integer id and a level of member or admin.")
+		if !okID || idf != float64(int(idf)) {
+			return nil, FieldError(attr, "invalid_input", shape)
 		}
 		p := tx.st.projects[int(idf)]
 		if p == nil || p.OrgID != inviter.OrgID {
-			return nil, FieldError(attr, "invalid_input", "Project does not exist on this organization, or it is private and you do not have access to it.")
+			return nil, FieldError(attr, "invalid_input", teamError)
 		}
-		if level == "admin" && inviter.Level < LevelAdmin {
-			return nil, FieldError(attr, "invalid_input", "You cannot invite to a private project with a higher level than your own.")
+		if private, _ := p.Settings["access_control"].(bool); private && inviter.Level < LevelAdmin {
+			return nil, FieldError(attr, "invalid_input", teamError)
 		}
 		out = append(out, ProjectAccess{ID: int(idf), Level: level})
 	}

@@ -58,7 +58,7 @@ func (tx *Tx) scanVisibleMembers(orgID string) []*Membership {
 
 // unfiltered reports whether the filter selects every visible member.
 func (f MemberFilter) unfiltered() bool {
-	return f.Email == "" && strings.TrimSpace(f.Search) == "" && f.UpdatedAfter == nil
+	return f.Email == "" && !f.EmailGiven && strings.TrimSpace(f.Search) == "" && f.UpdatedAfter == nil
 }
 
 // MembersPage is Members cut to the page [offset, offset+limit) (limit > 0, offset ≥ 0),

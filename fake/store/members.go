@@ -49,7 +49,8 @@ func (tx *Tx) AddMember(orgID string, userID int, level int, invitedBy int) (*Me
 
 // MemberFilter narrows a member listing (GET members/).
 type MemberFilter struct {
-	Email        string     // exact, case-insensitive
+	Email        string     // exact and case-sensitive (Django's user__email=), when set or EmailGiven
+	EmailGiven   bool       // ?email= was in the query, even empty (which matches no one)
 	Search       string     // in name or email
 	UpdatedAfter *time.Time // memberships updated after
 	Ascending    bool       // order=joined_at
@@ -74,7 +75,7 @@ func (tx *Tx) Members(orgID string, f MemberFilter) []*Membership {
 		if u == nil || !u.IsActive || isBot(u) {
 			continue
 		}
-		if f.Email != "" && !strings.EqualFold(u.Email, f.Email) {
+		if (f.Email != "" || f.EmailGiven) && u.Email != f.Email {
 			continue
 		}
 		if f.UpdatedAfter != nil && !m.UpdatedAt.After(*f.UpdatedAfter) {

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Membership levels.
@@ -66,6 +69,7 @@ type Organization struct {
 	MembersCanInvite             *bool
 	MembersCanCreateProjects     *bool
 	MembersCanUsePersonalAPIKeys bool
+	MembersCanSeeOrgMembers      bool
 	AllowPubliclySharedResources bool
 	IsAIDataProcessingApproved   *bool
 	DefaultExperimentStatsMethod *string
@@ -106,6 +110,7 @@ var OrganizationFields = Fields{
 	{Name: "members_can_invite", Kind: Bool, Nullable: true},
 	{Name: "members_can_create_projects", Kind: Bool, Nullable: true},
 	{Name: "members_can_use_personal_api_keys", Kind: Bool},
+	{Name: "members_can_see_org_members", Kind: Bool},
 	{Name: "allow_publicly_shared_resources", Kind: Bool},
 	{Name: "is_ai_data_processing_approved", Kind: Bool, Nullable: true},
 	{Name: "default_experiment_stats_method", Kind: Choice, Choices: []any{"bayesian", "frequentist"}, AllowBlank: true, Nullable: true},
@@ -214,7 +219,7 @@ func (tx *Tx) CreateOrganization(creator *User, vals Values, in NewOrganization)
 		ID: id, Name: name, CreatedAt: tx.now, UpdatedAt: tx.now, PluginsAccessLevel: level,
 		Features: append([]Feature{}, in.Features...), IsMemberJoinEmailEnabled: true,
 		MembersCanInvite: &yes, MembersCanCreateProjects: &no, MembersCanUsePersonalAPIKeys: true,
-		AllowPubliclySharedResources: true, DefaultExperimentStatsMethod: &bayes, InstanceTag: "none",
+		MembersCanSeeOrgMembers: true, AllowPubliclySharedResources: true, DefaultExperimentStatsMethod: &bayes, InstanceTag: "none",
 	}
 	if err := tx.applyOrgValues(o, vals); err != nil {
 		return nil, err
@@ -268,6 +273,8 @@ func (tx *Tx) applyOrgValues(o *Organization, vals Values) error {
 			o.MembersCanCreateProjects = vals.BoolPtr(name)
 		case "members_can_use_personal_api_keys":
 			o.MembersCanUsePersonalAPIKeys = v.(bool)
+		case "members_can_see_org_members":
+			o.MembersCanSeeOrgMembers = v.(bool)
 		case "allow_publicly_shared_resources":
 			o.AllowPubliclySharedResources = v.(bool)
 		case "is_ai_data_processing_approved":
@@ -384,20 +391,26 @@ func (tx *Tx) RequestEnvironmentsRollback(o *Organization, mapping map[int]int) 
 	return nil
 }
 
-// slugify follows Django's slugify for ASCII text.
+// slugify is Django's slugify: NFKD-decomposed and stripped to ASCII, lowercased, anything
+// but letters, digits, "_", "-" and whitespace dropped, runs of "-" and whitespace turned
+// into one "-", and "-" and "_" trimmed from both ends.
 func slugify(s string) string {
 	var b strings.Builder
-	lastDash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+	dash := false
+	for _, r := range norm.NFKD.String(s) {
+		if r >= utf8.RuneSelf {
+			continue // encode("ascii", "ignore")
+		}
+		r = unicode.ToLower(r)
 		switch {
-		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'):
-			b.WriteRune(r)
-			lastDash = false
-		case r == ' ' || r == '-':
-			if !lastDash && b.Len() > 0 {
+		case r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash {
 				b.WriteByte('-')
-				lastDash = true
+				dash = false
 			}
+			b.WriteRune(r)
+		case r == '-' || unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f: // Python's \s
+			dash = true
 		}
 	}
 	return strings.Trim(b.String(), "-_")

@@ -163,32 +163,34 @@ func (tx *Tx) Projects(orgID, search string) []*Project {
 	return out
 }
 
-// projectLimit says how many non-demo projects the organization's plan allows.
-func projectLimit(o *Organization) int {
-	f, ok := o.Feature("organizations_projects")
-	if !ok {
-		return 1
-	}
-	if f.Limit == nil || *f.Limit > ProjectHardCap {
-		return ProjectHardCap
-	}
-	return *f.Limit
-}
-
-// CheckProjectLimit is PostHog's PremiumMultiProjectPermission (create and PUT).
-func (tx *Tx) CheckProjectLimit(o *Organization) error {
-	n := 0
+// CheckProjectLimit is PostHog's PremiumMultiProjectPermission, for a create and for a PUT
+// (create false). An organization has at most one demo project, and a request flagged
+// is_demo is refused while one exists. Demo projects are not counted: without the
+// organizations_projects feature an organization has one other project, with it up to the
+// feature's limit, or, when the feature has no limit, up to ProjectHardCap — a cap only a
+// create runs into, so an organization already past it can still be edited.
+func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
+	const planLimit = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
+	n, demos := 0, 0
 	for _, id := range tx.st.projectsByOrg[o.ID] {
-		if !tx.st.projects[id].IsDemo {
+		if tx.st.projects[id].IsDemo {
+			demos++
+		} else {
 			n++
 		}
 	}
-	limit := projectLimit(o)
-	if n >= limit {
-		if limit == ProjectHardCap {
-			return Forbidden(fmt.Sprintf("You have reached the maximum limit of %d projects per organization. Contact support if you'd like access to more projects.", ProjectHardCap))
+	if isDemo {
+		if demos > 0 {
+			return Forbidden(planLimit)
 		}
-		return Forbidden("You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects.")
+		return nil
+	}
+	f, ok := o.Feature("organizations_projects")
+	switch {
+	case !ok && n >= 1, ok && f.Limit != nil && n >= *f.Limit:
+		return Forbidden(planLimit)
+	case ok && f.Limit == nil && create && n >= ProjectHardCap:
+		return Forbidden(fmt.Sprintf("You have reached the maximum limit of %d projects per organization. Contact support if you'd like access to more projects.", ProjectHardCap))
 	}
 	return nil
 }
@@ -222,10 +224,8 @@ func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRu
 		if m.Level < LevelAdmin && vals.Bool("receive_org_level_activity_logs") {
 			return nil, Forbidden("Only organization owners and admins can modify the receive_org_level_activity_logs setting.")
 		}
-		if !isDemo {
-			if err := tx.CheckProjectLimit(o); err != nil {
-				return nil, err
-			}
+		if err := tx.CheckProjectLimit(o, isDemo, true); err != nil {
+			return nil, err
 		}
 	}
 	name := strings.TrimSpace(vals.Str("name"))
@@ -285,7 +285,7 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		return Forbidden("Only organization owners and admins can modify the receive_org_level_activity_logs setting.")
 	}
 	if replace {
-		if err := tx.CheckProjectLimit(o); err != nil {
+		if err := tx.CheckProjectLimit(o, vals.Bool("is_demo"), false); err != nil {
 			return err
 		}
 	}
