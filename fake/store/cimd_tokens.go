@@ -68,12 +68,7 @@ var CIMDTokenFields = Fields{
 
 // CIMDTokens lists an organization's tokens, newest first.
 func (tx *Tx) CIMDTokens(orgID string) []*CIMDToken {
-	ids := tx.st.ext.cimd.byOrg[orgID]
-	out := make([]*CIMDToken, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		out = append(out, tx.st.ext.cimd.byID[ids[i]])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.cimd.byID, tx.st.ext.cimd.byOrg[orgID], true)
 }
 
 // CIMDToken returns the organization's token with that id, or nil.

@@ -180,12 +180,7 @@ var DomainUpdateFields = domainSettingFields
 
 // Domains lists an organization's domains ordered by domain name.
 func (tx *Tx) Domains(orgID string) []*Domain {
-	ids := tx.st.ext.domains.byOrg[orgID]
-	out := make([]*Domain, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, tx.st.ext.domains.byID[id])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.domains.byID, tx.st.ext.domains.byOrg[orgID], false)
 }
 
 // Domain returns the organization's domain with that id, or nil.

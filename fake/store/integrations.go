@@ -105,12 +105,7 @@ func (s *integrationState) dropOrg(tx *Tx, orgID string) {
 // OrgIntegrations lists an organization's integrations in creation order (PostHog's
 // queryset has no ordering; the fake keeps it stable).
 func (tx *Tx) OrgIntegrations(orgID string) []*OrgIntegration {
-	ids := tx.st.ext.integrations.byOrg[orgID]
-	out := make([]*OrgIntegration, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, tx.st.ext.integrations.byID[id])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.integrations.byID, tx.st.ext.integrations.byOrg[orgID], false)
 }
 
 // OrgIntegration returns the organization's integration with that id, or nil.
@@ -237,12 +232,7 @@ func (tx *Tx) SetEnvironmentMapping(i *OrgIntegration, vals Values) error {
 
 // OAuthApplications lists an organization's OAuth applications, newest first.
 func (tx *Tx) OAuthApplications(orgID string) []*OAuthApplication {
-	ids := tx.st.ext.integrations.appsByOrg[orgID]
-	out := make([]*OAuthApplication, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		out = append(out, tx.st.ext.integrations.apps[ids[i]])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.integrations.apps, tx.st.ext.integrations.appsByOrg[orgID], true)
 }
 
 // NewOAuthApplication is the input of SeedOAuthApplication.

@@ -68,12 +68,7 @@ const MaxBulkInvites = 20
 
 // Invites lists an organization's invites, newest first (expired ones included).
 func (tx *Tx) Invites(orgID string) []*Invite {
-	ids := tx.st.invitesByOrg[orgID]
-	out := make([]*Invite, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		out = append(out, tx.st.invites[ids[i]])
-	}
-	return out
+	return recordsByIDs(tx.st.invites, tx.st.invitesByOrg[orgID], true)
 }
 
 // Invite returns the organization's invite with that id, or nil.

@@ -96,12 +96,7 @@ func (tx *Tx) LegalDocumentsAvailable() bool { return !tx.opts.SelfHosted }
 
 // LegalDocuments lists an organization's legal documents, newest first.
 func (tx *Tx) LegalDocuments(orgID string) []*LegalDocument {
-	ids := tx.st.ext.legal.byOrg[orgID]
-	out := make([]*LegalDocument, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		out = append(out, tx.st.ext.legal.byID[ids[i]])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.legal.byID, tx.st.ext.legal.byOrg[orgID], true)
 }
 
 // LegalDocument returns the organization's document with that id, or nil (also for an id

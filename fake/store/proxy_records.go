@@ -136,12 +136,7 @@ func MaxProxyRecords(o *Organization) int {
 
 // ProxyRecords lists an organization's proxy records, newest first.
 func (tx *Tx) ProxyRecords(orgID string) []*ProxyRecord {
-	ids := tx.st.ext.proxies.byOrg[orgID]
-	out := make([]*ProxyRecord, 0, len(ids))
-	for i := len(ids) - 1; i >= 0; i-- {
-		out = append(out, tx.st.ext.proxies.byID[ids[i]])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.proxies.byID, tx.st.ext.proxies.byOrg[orgID], true)
 }
 
 // ProxyRecord returns the organization's proxy record with that id, or nil.

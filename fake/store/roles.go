@@ -195,12 +195,7 @@ var RoleMembershipFields = Fields{
 
 // Roles lists an organization's roles in creation order.
 func (tx *Tx) Roles(orgID string) []*Role {
-	ids := tx.st.ext.roles.byOrg[orgID]
-	out := make([]*Role, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, tx.st.ext.roles.roles[id])
-	}
-	return out
+	return recordsByIDs(tx.st.ext.roles.roles, tx.st.ext.roles.byOrg[orgID], false)
 }
 
 // Role returns the organization's role with that id (any UUID spelling), or nil.
@@ -311,12 +306,7 @@ func (tx *Tx) RoleMemberships(orgID, roleID string) []*RoleMembership {
 		return []*RoleMembership{}
 	}
 	s := &tx.st.ext.roles
-	ids := s.byRole[r.ID]
-	out := make([]*RoleMembership, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, s.memberships[id])
-	}
-	return out
+	return recordsByIDs(s.memberships, s.byRole[r.ID], false)
 }
 
 // RoleMembership returns the membership id of the organization's role roleID, or nil.

@@ -17,7 +17,7 @@ import (
 )
 
 // Files are the reference schemas, in the order they are consulted: the current schema
-// first, then the older files that fill its gaps (../shared/reference/SOURCES.md).
+// first, then the older files that fill its gaps (testdata/SOURCES.md, copied from the shared reference).
 var Files = []string{
 	"organizations.openapi.json",
 	"organizations.legacy-2025-11.openapi.json",
