@@ -1,13 +1,10 @@
 package fake
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/fakehog/fakehog/fake/store"
-	"github.com/tidwall/gjson"
 )
 
 // dpaBody is a valid DPA create body. The representative's name and title and the DPA mode
@@ -15,30 +12,6 @@ import (
 func dpaBody() map[string]any {
 	return map[string]any{"document_type": "DPA", "company_name": "Acme Inc.", "company_address": "1 Main St, Springfield",
 		"representative_email": "Legal@Acme.com", "representative_name": "Jane Doe", "representative_title": "CEO", "dpa_mode": "pretty"}
-}
-
-// getNoRedirect sends a GET as e.do does, but does not follow a redirect.
-func getNoRedirect(t *testing.T, e *env, path string, opts ...reqOpt) *resp {
-	t.Helper()
-	req, err := http.NewRequest("GET", e.ts.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+e.d.APIKey)
-	for _, o := range opts {
-		o(req)
-	}
-	client := *e.ts.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	r := &resp{Status: res.StatusCode, Header: res.Header, Body: data, JSON: gjson.ParseBytes(data)}
-	e.checkSchema("GET", req.URL.Path, r)
-	return r
 }
 
 func TestLegalDocumentCreate(t *testing.T) {
@@ -169,13 +142,13 @@ func TestLegalDocumentPermissions(t *testing.T) {
 		e.do(c.method, e.orgPath(c.path), dpaBody(), asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 		e.do(c.method, e.orgPath(c.path), dpaBody(), asKey(outsider.Key)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
 	}
-	getNoRedirect(t, e, e.orgPath("legal_documents/"+id+"/download/"), asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
+	e.do("GET", e.orgPath("legal_documents/"+id+"/download/"), nil, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 	e.do("GET", e.orgPath("legal_documents/"), nil, asKey(admin.Key)).wantStatus(t, 200)
 	// Scopes.
 	e.do("GET", e.orgPath("legal_documents/"+id+"/"), nil, asKey(reader.Key)).wantStatus(t, 200)
 	e.do("POST", e.orgPath("legal_documents/"), dpaBody(), asKey(reader.Key)).wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'legal_document:write'", "")
 	// Download is session only.
-	getNoRedirect(t, e, e.orgPath("legal_documents/"+id+"/download/")).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", e.orgPath("legal_documents/"+id+"/download/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
 	// Another organization's document is not found here.
 	other := newFeaturelessOrg(t, e)
 	oid := e.do("POST", "/api/organizations/"+other+"/legal_documents/", dpaBody()).wantStatus(t, 201).get("id").String()
@@ -192,8 +165,8 @@ func TestLegalDocumentDownload(t *testing.T) {
 	id := e.do("POST", e.orgPath("legal_documents/"), dpaBody()).wantStatus(t, 201).get("id").String()
 	path := e.orgPath("legal_documents/" + id + "/download/")
 	// Awaiting signature: 404.
-	getNoRedirect(t, e, path, sess).wantError(t, 404, "invalid_request", "not_found", "Not found.", "")
-	getNoRedirect(t, e, e.orgPath("legal_documents/nope/download/"), sess).wantStatus(t, 404)
+	e.do("GET", path, nil, sess).wantError(t, 404, "invalid_request", "not_found", "Not found.", "")
+	e.do("GET", e.orgPath("legal_documents/nope/download/"), nil, sess).wantStatus(t, 404)
 	// The e-signature provider completes it.
 	var want string
 	withWriteTx(e, func(tx *store.Tx) error {
@@ -202,12 +175,12 @@ func TestLegalDocumentDownload(t *testing.T) {
 		want = store.DefaultSignedDocumentURL(d)
 		return nil
 	})
-	r := getNoRedirect(t, e, path, sess).wantStatus(t, 302)
+	r := e.do("GET", path, nil, sess).wantStatus(t, 302)
 	if loc := r.Header.Get("Location"); loc != want || !strings.Contains(loc, id) {
 		t.Fatalf("Location = %q, want %q", loc, want)
 	}
 	// Deterministic: the same again.
-	if loc := getNoRedirect(t, e, path, sess).Header.Get("Location"); loc != want {
+	if loc := e.do("GET", path, nil, sess).Header.Get("Location"); loc != want {
 		t.Fatalf("second Location = %q", loc)
 	}
 	if s := e.do("GET", e.orgPath("legal_documents/"+id+"/"), nil).get("status").String(); s != "signed" {
@@ -230,7 +203,7 @@ func TestLegalDocumentDownload(t *testing.T) {
 		}
 		return err
 	})
-	r = getNoRedirect(t, e, "/api/organizations/"+org+"/legal_documents/"+seeded+"/download/", sess).wantStatus(t, 302)
+	r = e.do("GET", "/api/organizations/"+org+"/legal_documents/"+seeded+"/download/", nil, sess).wantStatus(t, 302)
 	if loc := r.Header.Get("Location"); loc != "https://files.example.com/dpa.pdf" {
 		t.Fatalf("seeded Location = %q", loc)
 	}
