@@ -35,19 +35,20 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Server is one fake PostHog instance. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	store        *store.Store
-	router       *pathRouter
-	logger       *slog.Logger
-	maxBodyBytes int64
-	seed         uint64
-	clock        *Clock
-	table        []route
-	apiKey       string // WithAPIKey, applied again by LoadWorld
-	session      string // WithSession, applied again by LoadWorld
-	journal      *Journal
-	faults       *faultSet
-	adminToken   string
-	loader       ScenarioLoader
+	store         *store.Store
+	router        *pathRouter
+	logger        *slog.Logger
+	maxBodyBytes  int64
+	seed          uint64
+	clock         *Clock
+	table         []route
+	apiKey        string // WithAPIKey, applied again by LoadWorld
+	session       string // WithSession, applied again by LoadWorld
+	journal       *Journal
+	faults        *faultSet
+	adminToken    string
+	loader        ScenarioLoader
+	scenarioNames []string // WithScenarioNames, for the console
 
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
@@ -73,19 +74,20 @@ type Defaults struct {
 type Option func(*config)
 
 type config struct {
-	seed         uint64
-	clock        store.Clock
-	logger       *slog.Logger
-	maxBodyBytes int64
-	apiKey       string
-	session      string
-	seedFn       func(tx *store.Tx) (Defaults, error)
-	journalSize  int
-	journalBody  int
-	adminToken   string
-	loader       ScenarioLoader
-	dataDir      string
-	basePath     string
+	seed          uint64
+	clock         store.Clock
+	logger        *slog.Logger
+	maxBodyBytes  int64
+	apiKey        string
+	session       string
+	seedFn        func(tx *store.Tx) (Defaults, error)
+	journalSize   int
+	journalBody   int
+	adminToken    string
+	loader        ScenarioLoader
+	dataDir       string
+	basePath      string
+	scenarioNames []string
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -150,18 +152,19 @@ func New(opts ...Option) (*Server, error) {
 	}
 	clock := newClock(cfg.clock)
 	s := &Server{
-		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock}),
-		logger:       cfg.logger,
-		maxBodyBytes: cfg.maxBodyBytes,
-		seed:         cfg.seed,
-		clock:        clock,
-		apiKey:       cfg.apiKey,
-		session:      cfg.session,
-		journal:      newJournal(cfg.journalSize, cfg.journalBody),
-		faults:       newFaultSet(cfg.seed),
-		adminToken:   cfg.adminToken,
-		loader:       cfg.loader,
-		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
+		store:         store.New(store.Options{Seed: cfg.seed, Clock: clock}),
+		logger:        cfg.logger,
+		maxBodyBytes:  cfg.maxBodyBytes,
+		seed:          cfg.seed,
+		clock:         clock,
+		apiKey:        cfg.apiKey,
+		session:       cfg.session,
+		journal:       newJournal(cfg.journalSize, cfg.journalBody),
+		faults:        newFaultSet(cfg.seed),
+		adminToken:    cfg.adminToken,
+		loader:        cfg.loader,
+		scenarioNames: cfg.scenarioNames,
+		basePath:      strings.TrimSuffix(cfg.basePath, "/"),
 	}
 	err := s.store.Write(func(tx *store.Tx) error {
 		d, err := cfg.seedFn(tx)
@@ -206,6 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL.Path = rest
 		r2.URL.RawPath = ""
 		r = r2
+	}
+	if cors(w, r, r.URL.Path) {
+		return // a preflight, answered before authentication as django-cors-headers does
 	}
 	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
 		s.serveRecovering(w, r)
