@@ -88,6 +88,7 @@ type config struct {
 	dataDir       string
 	basePath      string
 	scenarioNames []string
+	logRequests   bool
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -135,6 +136,11 @@ func WithJournalBodyLimit(n int) Option { return func(c *config) { c.journalBody
 // are open, which suits a fake listening on loopback.
 func WithAdminToken(token string) Option { return func(c *config) { c.adminToken = token } }
 
+// WithRequestLogging logs one line per API request through the logger (WithLogger): method,
+// path, status, duration and caller, at level Info (the /_fake/ routes and the console are
+// not logged).
+func WithRequestLogging() Option { return func(c *config) { c.logRequests = true } }
+
 // New builds a server holding the default world (or the one WithWorld seeds).
 func New(opts ...Option) (*Server, error) {
 	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit}
@@ -165,6 +171,9 @@ func New(opts ...Option) (*Server, error) {
 		loader:        cfg.loader,
 		scenarioNames: cfg.scenarioNames,
 		basePath:      strings.TrimSuffix(cfg.basePath, "/"),
+	}
+	if cfg.logRequests {
+		s.journal.onFile = s.logRequest
 	}
 	err := s.store.Write(func(tx *store.Tx) error {
 		d, err := cfg.seedFn(tx)
@@ -213,7 +222,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if cors(w, r, r.URL.Path) {
 		return // a preflight, answered before authentication as django-cors-headers does
 	}
-	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
+	if (s.journal.size == 0 && s.journal.onFile == nil) || isAdminPath(r.URL.Path) {
 		s.serveRecovering(w, r)
 		return
 	}
@@ -271,9 +280,9 @@ func (w *trackingWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController and the journal's recorderOf reach the writer below.
 func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// isAdminPath reports whether the path is one of fakehog's own control routes, which are
-// neither journaled nor subject to faults.
-func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" }
+// isAdminPath reports whether the path is one of fakehog's own control routes or the
+// console's front page, which are neither journaled nor subject to faults.
+func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" }
 
 // Store gives direct access to the domain, for test setup and assertions.
 func (s *Server) Store() *store.Store { return s.store }
