@@ -229,6 +229,16 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 		}
 		logger.Info("scenario login", "user", l.Email, "api_keys", strings.Join(l.APIKeys, ","), "sessions", strings.Join(l.Sessions, ","))
 	}
+	// Generated users (as many as the scenario asks for) are summed up, not listed.
+	generated := 0
+	for _, c := range srv.Credentials() {
+		if len(c.Keys) > 0 && strings.HasPrefix(c.Keys[0].Value, "phx_gen_") {
+			generated++
+		}
+	}
+	if generated > 0 {
+		logger.Info("generated users have keys and sessions too", "users", generated, "list", base+"/_fake/console/users")
+	}
 	if d.APIKey != "" {
 		logger.Info("try it", "curl", fmt.Sprintf(`curl -H "Authorization: Bearer %s" %s/api/organizations/`, d.APIKey, base))
 	}
