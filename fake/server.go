@@ -52,6 +52,9 @@ type Server struct {
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
 	replayTime time.Time  // the logged clock reading of the write being replayed
+	// replayed and replayOutcome tell how the write being replayed ended (persist.go).
+	replayed      bool
+	replayOutcome int
 
 	ctl      sync.Mutex      // guards defaults and initial
 	defaults Defaults        // the current world's credentials
