@@ -56,9 +56,10 @@ type Server struct {
 	replayed      bool
 	replayOutcome int
 
-	ctl      sync.Mutex      // guards defaults and initial
-	defaults Defaults        // the current world's credentials
-	initial  *store.Snapshot // the state Reset returns to
+	ctl        sync.Mutex      // guards defaults, initial and worldClock
+	defaults   Defaults        // the current world's credentials
+	initial    *store.Snapshot // the state Reset returns to
+	worldClock worldClock      // what Reset does to the clock (control.go)
 }
 
 // Defaults is what the default world holds: the owner's credentials and ids, so callers can
