@@ -32,7 +32,9 @@ import (
 // otherwise; that comment's status and JSON (a subset of the answer: times within a
 // minute, "…" in a string standing for anything after it) must then match.
 //
-// Go examples (```go blocks) are compiled and run by TestDocsGoExamplesRun.
+// Go examples (```go blocks) are compiled and run by TestDocsGoExamplesRun (docs_go_test.go).
+// A block that is not meant to run (output, a listing) is fenced as ```text (or with no
+// language), not sh or go.
 
 // docsSkipped are the shell commands the test does not run, each with its reason. A
 // command matches an entry when it starts with it.
