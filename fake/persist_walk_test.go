@@ -30,7 +30,8 @@ import (
 const walkChildEnv = "FAKEHOG_WALK_CHILD_DIR"
 
 // TestPersistWalkChild is the child process of TestPersistenceWalkSurvivesSIGKILL: a fakehog
-// with a data directory on a loopback port, printing its URL, serving until killed.
+// with a data directory on a loopback port, printing its URL, serving until killed (or
+// until its parent is gone).
 func TestPersistWalkChild(t *testing.T) {
 	dir := os.Getenv(walkChildEnv)
 	if dir == "" {
@@ -43,7 +44,10 @@ func TestPersistWalkChild(t *testing.T) {
 	}
 	ts := newLoopbackServer(srv)
 	fmt.Println("URL=" + ts)
-	select {}
+	// Serve until killed, or until the parent goes away (its end of stdin closes), so
+	// that a parent that crashes leaves no server behind.
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	os.Exit(0)
 }
 
 // newLoopbackServer serves h on a free loopback port and returns its base URL.
@@ -72,6 +76,9 @@ func startWalkChild(t *testing.T, dir string) *walkChild {
 		t.Fatal(err)
 	}
 	cmd.Stderr = io.Discard
+	if _, err := cmd.StdinPipe(); err != nil { // closed when this process exits
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
