@@ -53,10 +53,14 @@ type Server struct {
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
 	replayTime time.Time  // the logged clock reading of the write being replayed
+	// replayed and replayOutcome tell how the write being replayed ended (persist.go).
+	replayed      bool
+	replayOutcome int
 
-	ctl      sync.Mutex      // guards defaults and initial
-	defaults Defaults        // the current world's credentials
-	initial  *store.Snapshot // the state Reset returns to
+	ctl        sync.Mutex      // guards defaults, initial and worldClock
+	defaults   Defaults        // the current world's credentials
+	initial    *store.Snapshot // the state Reset returns to
+	worldClock worldClock      // what Reset does to the clock (control.go)
 }
 
 // Defaults is what the default world holds: the owner's credentials and ids, so callers can
