@@ -321,6 +321,16 @@ func TestConsoleBrowserClock(t *testing.T) {
 	if srv.Clock().Now().Sub(before) > time.Minute {
 		t.Error("a refused advance moved the clock")
 	}
+
+	// Set, then back to real time (the system clock, which is well past 2001).
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#clock-set input[name=set]`), "2000-01-01T00:00:00Z"),
+		chromedp.Click(chromedp.CSS(`#clock-set button`)))
+	waitFor(t, ctx, `document.querySelector("#clock-big").innerText.startsWith("2000-01-01T")`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#clock-real button`)))
+	waitFor(t, ctx, `!document.querySelector("#clock-big").innerText.startsWith("2000-")`)
+	if now := srv.Clock().Now(); now.Year() < 2001 {
+		t.Errorf("back to real time: the clock reads %s", now)
+	}
 }
 
 // TestConsoleBrowserWorldControls resets the world and loads a builtin scenario from the
