@@ -226,7 +226,13 @@ type orgPage struct {
 	API      string
 	ActAs    string // the key value the page's JSON buttons send
 	ActAsWho string
+	Actors   []consoleActor // every member holding a key, to act as instead
 	Sections []consoleSection
+}
+
+// consoleActor is a member and one of their keys.
+type consoleActor struct {
+	Email, Level, Key, Label string
 }
 
 func (p orgPage) title() string { return p.Name }
@@ -262,6 +268,7 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 				if k.Value == "" || (len(k.ScopedOrganizations) > 0 && !contains(k.ScopedOrganizations, id)) {
 					continue
 				}
+				p.Actors = append(p.Actors, consoleActor{Email: tx.User(m.UserID).Email, Level: levelName(m.Level), Key: k.Value, Label: k.Label})
 				rank := m.Level * 10
 				if len(k.Scopes) == 0 || contains(k.Scopes, "*") {
 					rank += 5

@@ -3,7 +3,9 @@ package fake_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/png"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -181,7 +183,7 @@ func TestConsoleBrowserWorld(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("#members tbody tr").length`); n < 3 {
 		t.Errorf("Hedgebox shows %d members", n)
 	}
-	if got := text(t, ctx, "#actas"); !strings.Contains(got, "ada@hedgebox.io") {
+	if got := eval[string](t, ctx, `document.querySelector("#actas-select").selectedOptions[0].textContent`); !strings.HasPrefix(got, "ada@hedgebox.io (owner") {
 		t.Errorf("act as: %q", got)
 	}
 	// A record's JSON, as the API answers it.
@@ -192,6 +194,17 @@ func TestConsoleBrowserWorld(t *testing.T) {
 	}
 	if srv.Journal().Count("GET", "/api/organizations/{organization_id}/projects/{id}/") != 1 {
 		t.Error("the JSON button did not call the API")
+	}
+	// Act as Ben, whose key may read the organization but not its batch exports.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#actas-select`), "phx_demo_ben_readonly_key"))
+	eval[bool](t, ctx, `document.querySelector("#actas-select").dispatchEvent(new Event("change")) || true`)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#batch-exports .show-json`)))
+	waitFor(t, ctx, `document.querySelector("#json-out").innerText.includes("/batch_exports/ → ")`)
+	if got := text(t, ctx, "#json-out"); !strings.Contains(got, "→ 403") {
+		t.Errorf("as Ben: %.300s", got)
+	}
+	if last, _ := srv.Journal().Last(); last.UserEmail != "ben@hedgebox.io" {
+		t.Errorf("the JSON button acted as %s", last.UserEmail)
 	}
 
 	// Credentials: every user is listed; a key is masked until revealed.
@@ -392,5 +405,67 @@ func TestConsoleBrowserAdminToken(t *testing.T) {
 	waitFor(t, ctx, `document.querySelectorAll("#faults tbody tr").length === 1`)
 	if n := len(srv.Faults()); n != 1 {
 		t.Errorf("%d faults", n)
+	}
+}
+
+// TestConsoleBrowserUploads restores a downloaded snapshot and loads an uploaded scenario
+// file from the console.
+func TestConsoleBrowserUploads(t *testing.T) {
+	srv := demoServer(t)
+	ctx := browser(t, 1280, 860)
+	dir := t.TempDir()
+
+	// The download link serves the snapshot; keep it as the reader's browser would.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/_fake/console/world"))
+	href := eval[string](t, ctx, `document.querySelector("#snapshot-download").href`)
+	resp, err := http.Get(href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !json.Valid(snap) {
+		t.Fatalf("snapshot download: %d %.100s", resp.StatusCode, snap)
+	}
+	snapFile := filepath.Join(dir, "snapshot.json")
+	if err := os.WriteFile(snapFile, snap, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Change the world, then restore the snapshot through the upload form.
+	resp, err = srv.Client().Post(srv.URL+"/api/organizations/", "application/json", strings.NewReader(`{"name": "Scratch"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#snapshot-upload input[type=file]`), []string{snapFile}),
+		chromedp.Click(chromedp.CSS(`#snapshot-upload button`)))
+	waitFor(t, ctx, `document.querySelector("#world-result").innerText === "Restoring the snapshot done."`)
+	if after, _ := srv.ExportState(); !bytes.Equal(after, snap) {
+		t.Error("the uploaded snapshot did not restore the state")
+	}
+
+	// An uploaded scenario file.
+	yamlFile := filepath.Join(dir, "tiny.yaml")
+	if err := os.WriteFile(yamlFile, []byte("users:\n  - email: zed@example.com\n    personal_api_keys: [{value: phx_zed_key}]\norganizations:\n  - name: Tiny\n    members: [{user: zed@example.com, level: owner}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#scenario-upload input[type=file]`), []string{yamlFile}),
+		chromedp.Click(chromedp.CSS(`#scenario-upload button`)))
+	waitFor(t, ctx, `document.querySelector("#world-result").innerText === "Loading the scenario done."`)
+	if d := srv.Defaults(); d.UserEmail != "zed@example.com" || d.APIKey != "phx_zed_key" {
+		t.Errorf("after the upload: %+v", d)
+	}
+	// A broken file is reported with its position, and changes nothing.
+	if err := os.WriteFile(yamlFile, []byte("users: [{emial: x@y.z}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#scenario-upload input[type=file]`), []string{yamlFile}),
+		chromedp.Click(chromedp.CSS(`#scenario-upload button`)))
+	waitFor(t, ctx, `document.querySelector("#world-result").className === "error"`)
+	if got := text(t, ctx, "#world-result"); !strings.Contains(got, "emial") {
+		t.Errorf("error shown: %q", got)
+	}
+	if d := srv.Defaults(); d.UserEmail != "zed@example.com" {
+		t.Errorf("a refused scenario changed the world: %+v", d)
 	}
 }

@@ -268,6 +268,11 @@
     });
   };
 
+  pages.organization = function () {
+    const sel = $("#actas-select");
+    if (sel) sel.addEventListener("change", () => { $("#actas").dataset.key = sel.value; toast("Acting as " + sel.selectedOptions[0].textContent); });
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
     const page = document.body.dataset.page;
     if (pages[page]) pages[page]();
