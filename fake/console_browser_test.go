@@ -374,7 +374,8 @@ func TestConsoleBrowserWorldControls(t *testing.T) {
 func TestConsoleBrowserPhone(t *testing.T) {
 	srv := demoServer(t)
 	ctx := browser(t, 390, 844)
-	for _, p := range []string{"/_fake/", "/_fake/console/users", "/_fake/console/journal", "/_fake/console/faults", "/_fake/console/clock", "/_fake/console/world"} {
+	for _, p := range []string{"/_fake/", "/_fake/console/organizations/" + srv.Defaults().OrganizationID, "/_fake/console/users",
+		"/_fake/console/journal", "/_fake/console/faults", "/_fake/console/clock", "/_fake/console/world"} {
 		do(t, ctx, chromedp.Navigate(srv.URL+p))
 		waitFor(t, ctx, `document.readyState === "complete"`)
 		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
