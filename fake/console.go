@@ -42,11 +42,7 @@ var consoleFiles embed.FS
 const consoleCookie = "fakehog_admin_token"
 
 // consoleTemplates are the pages, parsed once.
-var consoleTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"time":  consoleTime,
-	"level": levelName,
-	"curl":  func(p string) string { return p },
-}).ParseFS(consoleFiles, "console/*.html"))
+var consoleTemplates = template.Must(template.New("").ParseFS(consoleFiles, "console/*.html"))
 
 // WithScenarioNames lists the builtin scenarios the console offers to load (the scenario
 // loader, WithScenarioLoader, must know them).

@@ -234,3 +234,24 @@ func TestConsoleAdminToken(t *testing.T) {
 	e.adminCall("POST", "/_fake/reset", nil, header("Cookie", consoleCookie+"="+cookie)).wantStatus(t, 401)
 	e.adminCall("GET", "/_fake/console/assets/console.css", nil).wantStatus(t, 200)
 }
+
+// TestConsoleUnderBasePath: behind a path prefix the console's links, assets and schema
+// server keep the prefix.
+func TestConsoleUnderBasePath(t *testing.T) {
+	e := newEnv(t, WithBasePath("/posthog"))
+	status, body := e.htmlGet("/posthog/_fake/")
+	if status != 200 || !strings.Contains(body, `href="/posthog/_fake/console/assets/console.css"`) ||
+		!strings.Contains(body, `<meta name="fakehog-base" content="/posthog">`) ||
+		!strings.Contains(body, `href="/posthog/_fake/console/organizations/`+e.d.OrganizationID+`"`) {
+		t.Errorf("%d %.600s", status, body)
+	}
+	if status, _ := e.htmlGet("/posthog/_fake/console/assets/console.js"); status != 200 {
+		t.Errorf("assets: %d", status)
+	}
+	if status, body := e.htmlGet("/posthog/api/schema/?format=json"); status != 200 || !strings.Contains(body, `"servers":[{"url":"/posthog"}]`) {
+		t.Errorf("schema: %d %.200s", status, body)
+	}
+	if status, _ := e.htmlGet("/_fake/"); status != 404 {
+		t.Errorf("outside the prefix: %d", status)
+	}
+}

@@ -81,7 +81,7 @@
       showJSON(b.dataset.path);
     } else if (b.classList.contains("copy-curl")) {
       const key = ($("#actas") || {}).dataset ? $("#actas").dataset.key : "";
-      copy('curl -H "Authorization: Bearer ' + (key || "<personal API key>") + '" ' + location.origin + b.dataset.path);
+      copy('curl -H "Authorization: Bearer ' + (key || "<personal API key>") + '" ' + location.origin + base + b.dataset.path);
     }
   });
 
@@ -91,7 +91,7 @@
     const key = $("#actas").dataset.key;
     out.hidden = false;
     out.textContent = "GET " + path + " …";
-    const resp = await fetch(path, { headers: key ? { Authorization: "Bearer " + key } : {} });
+    const resp = await fetch(base + path, { headers: key ? { Authorization: "Bearer " + key } : {} });
     out.textContent = "GET " + path + " → " + resp.status + "\n\n" + pretty(await resp.text());
     out.scrollIntoView({ block: "nearest" });
   }
