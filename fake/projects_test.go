@@ -20,7 +20,7 @@ func TestProjectCreateAndList(t *testing.T) {
 		t.Errorf("new project fields = %s", truncate(r.Body))
 	}
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "  default PROJECT 2 "}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "default PROJECT 2" in this organization.`, "")
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "default PROJECT 2" in this organization. Choose a different name.`, "")
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Web"}).wantStatus(t, 201)
 	list := e.do("GET", e.orgPath("projects/"), nil).wantStatus(t, 200)
 	if list.get("count").Int() != 3 || list.get("results.1.id").Int() != id {
@@ -84,7 +84,7 @@ func TestProjectUpdateValidation(t *testing.T) {
 	// Creating a project makes it the caller's current one, so rename the default by id.
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Taken"}).wantStatus(t, 201)
 	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": " taken "}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "taken" in this organization.`, "")
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "taken" in this organization. Choose a different name.`, "")
 	e.do("PUT", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "Put"}).wantStatus(t, 200)
 
 	// Activity records every change made through the API.
@@ -260,13 +260,36 @@ func TestProjectCreateShape(t *testing.T) {
 	}
 }
 
-// TestProjectNamesAndPendingDeletion: a project pending deletion still holds its name.
+// TestProjectNamesAndPendingDeletion: a project pending deletion does not hold its name
+// (ProjectBackwardCompatSerializer.validate_name excludes is_pending_deletion), so a deleted
+// project can be recreated under its name, as PostHog's Terraform provider does; a live one
+// still holds it, ignoring case and surrounding spaces.
 func TestProjectNamesAndPendingDeletion(t *testing.T) {
 	e := newEnv(t)
 	id := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Doomed"}).wantStatus(t, 201).get("id").Int()
 	e.do("DELETE", e.orgPath("projects/"+itoa(int(id))+"/"), nil).wantStatus(t, 204)
-	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "doomed"}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "doomed" in this organization.`, "")
+	again := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Doomed"}).wantStatus(t, 201)
+	if again.get("name").String() != "Doomed" || again.get("id").Int() == id {
+		t.Fatalf("recreated = %s", truncate(again.Body))
+	}
+	e.do("POST", e.orgPath("projects/"), map[string]any{"name": " doomed "}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "doomed" in this organization. Choose a different name.`, "")
+	// Renaming to a name only a project pending deletion has is allowed too.
+	other := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Gone"}).wantStatus(t, 201).get("id").Int()
+	e.do("DELETE", e.orgPath("projects/"+itoa(int(other))+"/"), nil).wantStatus(t, 204)
+	e.do("PATCH", e.orgPath("projects/"+itoa(int(again.get("id").Int()))+"/"), map[string]any{"name": "gone"}).wantStatus(t, 200)
+	// A no-op save keeps a name shared from before duplicates were refused.
+	withWriteTx(e, func(tx *store.Tx) error {
+		for _, p := range tx.Projects(e.d.OrganizationID, "") {
+			if p.ID == e.d.ProjectID {
+				p.Name = "gone"
+			}
+		}
+		return nil
+	})
+	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "gone"}).wantStatus(t, 200)
+	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "GONE"}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "GONE" in this organization. Choose a different name.`, "")
 }
 
 // TestProjectTokenActivity: reset_token logs the api_token change in clear, rotate_secret_token

@@ -195,14 +195,24 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 	return nil
 }
 
+// checkProjectName is ProjectBackwardCompatSerializer.validate_name (posthog/api/project.py):
+// a name is taken by another project of the organization with the same trimmed name, ignoring
+// case, unless that project is pending deletion. except is the project being updated (0 on
+// create).
 func (tx *Tx) checkProjectName(orgID, name string, except int) error {
-	want := strings.ToLower(strings.TrimSpace(name))
+	want := strings.ToLower(name)
 	for _, id := range tx.st.projectsByOrg[orgID] {
-		if id != except && strings.ToLower(strings.TrimSpace(tx.st.projects[id].Name)) == want {
-			return Conflict(fmt.Sprintf("There is already a project called %q in this organization.", strings.TrimSpace(name)))
+		p := tx.st.projects[id]
+		if id != except && !p.IsPendingDeletion && strings.ToLower(strings.TrimSpace(p.Name)) == want {
+			return Conflict(MsgProjectNameTaken(name))
 		}
 	}
 	return nil
+}
+
+// MsgProjectNameTaken is PostHog's 409 detail for a project name already in use.
+func MsgProjectNameTaken(name string) string {
+	return `There is already a project called "` + name + `" in this organization. Choose a different name.`
 }
 
 // CreateProject creates a project and its team. checkRules applies PostHog's permission and
@@ -294,8 +304,11 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		if name == "" {
 			return FieldError("name", "blank", MsgBlank)
 		}
-		if err := tx.checkProjectName(p.OrgID, name, p.ID); err != nil {
-			return err
+		// A no-op save stays valid even where names were shared before duplicates were refused.
+		if name != p.Name {
+			if err := tx.checkProjectName(p.OrgID, name, p.ID); err != nil {
+				return err
+			}
 		}
 	}
 	keys := make([]string, 0, len(vals))
