@@ -168,10 +168,18 @@ func TestProxyRecordUpdate(t *testing.T) {
 		t.Fatalf("patch = %s", r.Body)
 	}
 	e.do("PATCH", item, map[string]any{}).wantStatus(t, 200)
-	// A new domain starts over.
-	r = e.do("PATCH", item, map[string]any{"domain": "b.example.com"}).wantStatus(t, 200)
-	if r.get("domain").String() != "b.example.com" || r.get("status").String() != "waiting" || r.get("target_cname").String() != store.ProxyTargetCNAME(e.d.OrganizationID, "b.example.com") {
+	// A new domain changes the domain only: target_cname, status and message are read-only
+	// in ProxyRecordSerializer, and nothing restarts provisioning.
+	r = e.do("PATCH", item, map[string]any{"domain": "b.example.com", "target_cname": "x.example.com", "message": "m"}).wantStatus(t, 200)
+	if r.get("domain").String() != "b.example.com" || r.get("status").String() != "valid" || r.get("target_cname").String() != oldCNAME ||
+		r.get("message").Type != gjson.Null {
 		t.Fatalf("patched domain = %s", r.Body)
+	}
+	// A record being deleted stays so when its domain changes.
+	proxyStep(e, id, func(tx *store.Tx, r *store.ProxyRecord) error { return tx.SetProxyRecordStatus(r, store.ProxyDeleting, "") })
+	r = e.do("PATCH", item, map[string]any{"domain": "d.example.com"}).wantStatus(t, 200)
+	if r.get("status").String() != store.ProxyDeleting || r.get("target_cname").String() != oldCNAME {
+		t.Fatalf("patched a deleting record = %s", r.Body)
 	}
 	// PUT needs the domain.
 	e.do("PUT", item, map[string]any{}).wantError(t, 400, "validation_error", "required", store.MsgRequired, "domain")
@@ -401,8 +409,8 @@ func TestProxyRecordSeedingAndSnapshot(t *testing.T) {
 	})
 }
 
-// TestProxyRecordStatusRules: for every status, whether retry is allowed (erroring and
-// timed_out only) and whether DELETE removes the record at once (waiting, erroring,
+// TestProxyRecordStatusRules: for every status, whether retry is allowed (erroring,
+// timed_out and issuing only, posthog/api/proxy_record.py retry) and whether DELETE removes the record at once (waiting, erroring,
 // timed_out) or starts the deletion workflow (status deleting); both answer 200.
 func TestProxyRecordStatusRules(t *testing.T) {
 	cases := []struct {
@@ -412,7 +420,7 @@ func TestProxyRecordStatusRules(t *testing.T) {
 		afterDelete string
 	}{
 		{store.ProxyWaiting, false, true, ""},
-		{store.ProxyIssuing, false, false, store.ProxyDeleting},
+		{store.ProxyIssuing, true, false, store.ProxyDeleting},
 		{store.ProxyValid, false, false, store.ProxyDeleting},
 		{store.ProxyWarning, false, false, store.ProxyDeleting},
 		{store.ProxyErroring, true, true, ""},
