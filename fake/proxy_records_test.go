@@ -176,7 +176,9 @@ func TestProxyRecordUpdate(t *testing.T) {
 		t.Fatalf("patched domain = %s", r.Body)
 	}
 	// A record being deleted stays so when its domain changes.
-	proxyStep(e, id, func(tx *store.Tx, r *store.ProxyRecord) error { return tx.SetProxyRecordStatus(r, store.ProxyDeleting, "") })
+	proxyStep(e, id, func(tx *store.Tx, r *store.ProxyRecord) error {
+		return tx.SetProxyRecordStatus(r, store.ProxyDeleting, "")
+	})
 	r = e.do("PATCH", item, map[string]any{"domain": "d.example.com"}).wantStatus(t, 200)
 	if r.get("status").String() != store.ProxyDeleting || r.get("target_cname").String() != oldCNAME {
 		t.Fatalf("patched a deleting record = %s", r.Body)
