@@ -326,7 +326,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		}
 	}
 	for i, t := range org.CIMDVerificationTokens {
-		if _, _, err := sd.tx.CreateCIMDToken(so.ID, store.NewCIMDToken{ID: t.ID, Label: t.Label, Value: t.Value, CreatedBy: a.user(t.CreatedBy)}); err != nil {
+		if _, _, err := sd.tx.CreateCIMDToken(so.ID, store.NewCIMDToken{ID: t.ID, Label: t.Label, Value: t.Value, CIMDURL: strPtr(t.CIMDURL), CreatedBy: a.user(t.CreatedBy)}); err != nil {
 			return sd.storeError(index(child(path, "cimd_verification_tokens"), i), err)
 		}
 	}

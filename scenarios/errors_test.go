@@ -88,6 +88,8 @@ func TestErrors(t *testing.T) {
 			`t.yaml:3:49: users[0].personal_api_keys[1].value: duplicate personal API key value: already used by users[0].personal_api_keys[0] (line 3)`},
 		{"duplicate project", head + "    projects: [{name: Web}, {name: web}]\n", false,
 			`t.yaml:7:36: organizations[0].projects[1].name: there is already a project called "web" in this organization (line 7)`},
+		{"cimd url", head + "    cimd_verification_tokens: [{label: L, cimd_url: http://p.example/c.json}]\n", false,
+			`t.yaml:7:53: organizations[0].cimd_verification_tokens[0].cimd_url: CIMD client_id must use HTTPS`},
 		{"duplicate invite", head + "    invites: [{target_email: z@z.co}, {target_email: Z@z.co}]\n", false,
 			`t.yaml:7:54: organizations[0].invites[1].target_email: "Z@z.co" is already invited to this organization (line 7)`},
 		{"duplicate organization ref", "users:\n  - {email: a@b.co, ref: a}\norganizations:\n  - {name: X, ref: o, members: [{user: a, level: owner}]}\n  - {name: Y, ref: o, members: [{user: a, level: owner}]}\n", false,

@@ -269,6 +269,7 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 					{"id", d.str(&t.ID)},
 					{"label", d.str(&t.Label)},
 					{"value", d.str(&t.Value)},
+					{"cimd_url", d.str(&t.CIMDURL)},
 					{"created_by", d.str(&t.CreatedBy)},
 				}, nil)
 				o.CIMDVerificationTokens = append(o.CIMDVerificationTokens, t)

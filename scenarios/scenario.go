@@ -219,6 +219,7 @@ type CIMDToken struct {
 	ID        string
 	Label     string
 	Value     string // phvt_...; generated when empty
+	CIMDURL   string // the metadata document URL it is bound to; none (a token from before URL binding) when empty
 	CreatedBy string // user ref or email; none when empty
 }
 

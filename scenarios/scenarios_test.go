@@ -483,7 +483,8 @@ func TestSeededWorldOverAPI(t *testing.T) {
 		t.Fatalf("legal documents: %s", body)
 	}
 	_, body = get(t, srv, "phx_alice_key", "/api/organizations/"+acmeID+"/cimd_verification_tokens/")
-	if gjson.GetBytes(body, "results.0.label").Str != "Partner app" || gjson.GetBytes(body, "results.0.mask_value").Str != "phvt...oken" {
+	if gjson.GetBytes(body, "results.0.label").Str != "Partner app" || gjson.GetBytes(body, "results.0.mask_value").Str != "phvt...oken" ||
+		gjson.GetBytes(body, "results.0.cimd_url").Str != "https://partner.acme.example/oauth/client.json" {
 		t.Fatalf("cimd tokens: %s", body)
 	}
 	// Scoped key: reaches Acme only, and only reads.

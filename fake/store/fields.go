@@ -48,6 +48,9 @@ type Field struct {
 	Default any
 	// Check is an extra rule on the cleaned value (not called for null).
 	Check func(v any) *Error
+	// NullDetail, when set, refuses null with this detail (code invalid) instead of DRF's
+	// "may not be null": a field declared allow_null whose validate_<field> refuses None.
+	NullDetail string
 }
 
 // Fields is a resource's field declaration, in the order PostHog's serializer validates.
@@ -151,6 +154,9 @@ func (f *Field) CleanValue(raw gjson.Result) (any, *Error) { return f.clean(raw)
 
 func (f *Field) clean(raw gjson.Result) (any, *Error) {
 	if raw.Type == gjson.Null {
+		if f.NullDetail != "" {
+			return nil, FieldError(f.Name, "invalid", f.NullDetail)
+		}
 		if f.Nullable {
 			return nil, nil
 		}
