@@ -28,6 +28,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource"`, siteURL(r)))
 	}
+	if e.Empty {
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(e.Status)
+		return
+	}
 	if e.Body != nil {
 		writeJSON(w, e.Status, e.Body)
 		return
