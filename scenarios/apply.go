@@ -263,7 +263,8 @@ func (sd *seeder) seedOrg(oi int) error {
 		level = *org.PluginsAccessLevel
 	}
 	so, err := sd.tx.CreateOrganization(creator, vals, store.NewOrganization{Features: features, PluginsAccessLevel: &level,
-		NoDefaultProject: len(org.Projects) > 0, ID: org.ID})
+		NoDefaultProject: len(org.Projects) > 0, ID: org.ID, PostHogContactName: strings.TrimSpace(org.PostHogContact),
+		SharedSlackChannelURL: strings.TrimSpace(org.SharedSlackChannelURL)})
 	if err != nil {
 		return sd.storeError(path, err)
 	}

@@ -189,6 +189,8 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 			}
 			return d.errAt(v, p, "invalid plugins_access_level %s: use 0, 3, 6 or 9 (or none, config, install, root)", shown(r))
 		}},
+		{"posthog_contact", d.str(&o.PostHogContact)},
+		{"shared_slack_channel_url", d.str(&o.SharedSlackChannelURL)},
 		{"members", func(v *yaml.Node, p string) error {
 			return d.list(v, p, func(_ int, item *yaml.Node, ip string) error {
 				var m Member

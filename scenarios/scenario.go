@@ -89,6 +89,9 @@ type Organization struct {
 	Features []store.Feature
 	// PluginsAccessLevel is 0, 3, 6 or 9; nil gives 9 (root).
 	PluginsAccessLevel *int
+	// PostHogContact and SharedSlackChannelURL are the welcome screen's PostHog contact
+	// (a name) and shared Slack channel; none when empty.
+	PostHogContact, SharedSlackChannelURL string
 	// Settings are the organization's other writable fields by their API name
 	// (members_can_invite, enforce_2fa, default_anonymize_ips, ...).
 	Settings map[string]any
