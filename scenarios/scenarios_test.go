@@ -725,7 +725,6 @@ func TestFamiliesOverAPI(t *testing.T) {
 	logs := gjson.GetBytes(body, "results")
 	if logs.Get(`#(level=="ERROR").message`).Str != "NoSuchBucket: acme-events" || logs.Get(`#(level=="ERROR").instance_id`).Str != "run-2" ||
 		logs.Get("#").Int() != 1 { // only what the scenario logged: seeding an export logs nothing
-
 		t.Fatalf("logs: %s", logs.Raw)
 	}
 	// Plugins: a transformation from a URL (its remote's code), a destination written in
