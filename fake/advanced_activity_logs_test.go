@@ -367,7 +367,8 @@ func TestAdvancedActivityLogPermissions(t *testing.T) {
 	}
 	// A plan without audit logs pays first.
 	bare := newFeaturelessOrg(t, e)
-	const premium = "This feature is part of the premium PostHog offering. To use it, subscribe to PostHog Cloud with a generous free tier."
+	// PremiumFeaturePermission with premium_feature_on_cloud: PaidFeatureException("audit_logs").
+	const premium = "Audit logs requires a paid PostHog plan. Please upgrade to access this feature."
 	e.do("GET", "/api/organizations/"+bare+"/advanced_activity_logs/", nil).wantError(t, 402, "server_error", "payment_required", premium, "")
 	e.do("GET", "/api/organizations/"+bare+"/advanced_activity_logs/available_filters/", nil).wantError(t, 402, "server_error", "payment_required", premium, "")
 	// Export: session only, same permissions, then PostHog's refusal for the organization endpoint.
