@@ -88,6 +88,13 @@ func TestErrors(t *testing.T) {
 			`t.yaml:3:49: users[0].personal_api_keys[1].value: duplicate personal API key value: already used by users[0].personal_api_keys[0] (line 3)`},
 		{"duplicate project", head + "    projects: [{name: Web}, {name: web}]\n", false,
 			`t.yaml:7:36: organizations[0].projects[1].name: there is already a project called "web" in this organization (line 7)`},
+		// What PostHog's string fields refuse: a NUL (YAML refuses lone surrogates itself).
+		{"NUL in a name", head + "    roles: [{name: \"En\\0g\"}]\n", false,
+			`t.yaml:7:20: organizations[0].roles[0].name: null characters are not allowed`},
+		{"NUL in a free-form value", head + "    plugins:\n      - {name: P, plugin_type: source, config_schema: [{key: \"a\\0\"}]}\n", false,
+			`t.yaml:8:62: organizations[0].plugins[0].config_schema[0].key: null characters are not allowed`},
+		{"lone surrogate", head + "    roles: [{name: \"\\ud800\"}]\n", false,
+			`t.yaml:7:1: invalid YAML: found invalid Unicode character escape code`},
 		{"cimd url", head + "    cimd_verification_tokens: [{label: L, cimd_url: http://p.example/c.json}]\n", false,
 			`t.yaml:7:53: organizations[0].cimd_verification_tokens[0].cimd_url: CIMD client_id must use HTTPS`},
 		{"duplicate invite", head + "    invites: [{target_email: z@z.co}, {target_email: Z@z.co}]\n", false,
