@@ -375,7 +375,7 @@ func TestAdvancedActivityLogPermissions(t *testing.T) {
 	export := e.orgPath("advanced_activity_logs/export/")
 	body := map[string]any{"format": "csv", "filters": map[string]any{}}
 	// A key with scopes is refused (a legacy key, with none, may do everything).
-	e.do("POST", export, body, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("POST", export, body, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	e.do("POST", export, body, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", onlyAdmins, "")
 	r := e.do("POST", export, body, asSession(ada.Session)).wantStatus(t, 400)
 	if string(r.Body) != `{"error":"Export is not yet supported on the organization-scoped activity logs endpoint."}` {

@@ -671,7 +671,7 @@ func TestBatchExportLogs(t *testing.T) {
 	badParam("search=", "blank", store.MsgBlank, "search")
 	e.do("GET", logs+"?limit=500", nil, asSession(e.d.Session)).wantStatus(t, 200)
 	// Session only: personal API keys are refused.
-	e.do("GET", logs, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", logs, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 }
 
 func TestBatchExportPermissions(t *testing.T) {

@@ -151,7 +151,7 @@ func TestPluginAccessForMembersAndKeys(t *testing.T) {
 	e.do("GET", e.orgPath("pipeline_destinations/"), nil, asKey(k.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'plugin:read'", "")
 	e.do("GET", e.orgPath("plugins/repository/"), nil).
-		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	// Outsiders are refused before the access level is considered.
 	out := e.addMember(e.d.OrganizationID, 0, "outsider@example.com")
 	e.do("GET", e.orgPath("plugins/"), nil, asKey(out.Key)).

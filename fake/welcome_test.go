@@ -55,7 +55,7 @@ func TestWelcomeFirstUser(t *testing.T) {
 	}
 	// @current works; personal API keys do not (session only).
 	e.do("GET", "/api/organizations/@current/welcome/current/", nil, asSession(e.d.Session)).wantStatus(t, 200)
-	e.do("GET", e.orgPath("welcome/current/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", e.orgPath("welcome/current/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	outsider := e.addMember("", 0, "outsider@example.com")
 	e.do("GET", e.orgPath("welcome/current/"), nil, asSession(outsider.Session)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
 	e.do("GET", "/api/organizations/@current/welcome/current/", nil, asSession(outsider.Session)).wantError(t, 404, "invalid_request", "not_found", store.MsgOrgNotFound, "")
