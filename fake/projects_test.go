@@ -50,8 +50,10 @@ func TestProjectPermissionsAndPlanLimits(t *testing.T) {
 	free := e.do("POST", "/api/organizations/", map[string]any{"name": "Free"}).wantStatus(t, 201).get("id").String()
 	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Second"}).
 		wantError(t, 403, "authentication_error", "permission_denied", "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects.", "")
-	// Demo projects do not count.
-	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
+	// A demo project is checked against the other projects too (PremiumMultiProjectPermission
+	// only adds the one-demo rule for it): the free plan's single project is taken.
+	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Demo", "is_demo": true}).
+		wantError(t, 403, "authentication_error", "permission_denied", "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects.", "")
 }
 
 func TestProjectUpdateValidation(t *testing.T) {
@@ -191,12 +193,13 @@ func TestProjectPlanLimits(t *testing.T) {
 	e.do("PUT", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	// ...but PATCH can.
 	e.do("PATCH", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantStatus(t, 200)
-	// One demo project per organization.
-	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
-	e.do("POST", base, map[string]any{"name": "Demo 2", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
-	// A numeric limit counts non-demo projects.
+	// A demo project is checked against the other projects as well.
+	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
+	// A numeric limit counts non-demo projects; one demo project per organization.
 	two := 2
 	setFeature(freeID, &store.Feature{Key: "organizations_projects", Name: "Projects", Limit: &two})
+	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
+	e.do("POST", base, map[string]any{"name": "Demo 2", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	e.do("POST", base, map[string]any{"name": "Second"}).wantStatus(t, 201)
 	e.do("POST", base, map[string]any{"name": "Third"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	// A limit above PostHog's hard cap is the plan's own.

@@ -163,9 +163,10 @@ func (tx *Tx) Projects(orgID, search string) []*Project {
 	return out
 }
 
-// CheckProjectLimit is PostHog's PremiumMultiProjectPermission, for a create and for a PUT
-// (create false). An organization has at most one demo project, and a request flagged
-// is_demo is refused while one exists. Demo projects are not counted: without the
+// CheckProjectLimit is PostHog's PremiumMultiProjectPermission (posthog/api/project.py), for
+// a create and for a PUT (create false). An organization has at most one demo project, and
+// a request flagged is_demo is refused while one exists. Demo projects are not counted, but
+// every request, a demo one too, is checked against the other projects: without the
 // organizations_projects feature an organization has one other project, with it up to the
 // feature's limit, or, when the feature has no limit, up to ProjectHardCap — a cap only a
 // create runs into, so an organization already past it can still be edited.
@@ -179,11 +180,8 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 			n++
 		}
 	}
-	if isDemo {
-		if demos > 0 {
-			return Forbidden(planLimit)
-		}
-		return nil
+	if isDemo && demos > 0 {
+		return Forbidden(planLimit)
 	}
 	f, ok := o.Feature("organizations_projects")
 	switch {
