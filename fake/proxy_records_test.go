@@ -411,8 +411,8 @@ func TestProxyRecordSeedingAndSnapshot(t *testing.T) {
 	})
 }
 
-// TestProxyRecordStatusRules: for every status, whether retry is allowed (erroring,
-// timed_out and issuing only, posthog/api/proxy_record.py retry) and whether DELETE removes the record at once (waiting, erroring,
+// TestProxyRecordStatusRules: for every status, whether retry is allowed (erroring and
+// timed_out only) and whether DELETE removes the record at once (waiting, erroring,
 // timed_out) or starts the deletion workflow (status deleting); both answer 200.
 func TestProxyRecordStatusRules(t *testing.T) {
 	cases := []struct {
@@ -422,7 +422,7 @@ func TestProxyRecordStatusRules(t *testing.T) {
 		afterDelete string
 	}{
 		{store.ProxyWaiting, false, true, ""},
-		{store.ProxyIssuing, true, false, store.ProxyDeleting},
+		{store.ProxyIssuing, false, false, store.ProxyDeleting},
 		{store.ProxyValid, false, false, store.ProxyDeleting},
 		{store.ProxyWarning, false, false, store.ProxyDeleting},
 		{store.ProxyErroring, true, true, ""},

@@ -222,10 +222,10 @@ func (tx *Tx) removeProxyRecord(r *ProxyRecord) {
 	s.byOrg[r.OrgID] = removeString(s.byOrg[r.OrgID], r.ID)
 }
 
-// RetryProxyRecord is POST retry: only an erroring, timed out or issuing record goes back
-// to waiting (message cleared); any other answers PostHog's hand-made 400.
+// RetryProxyRecord is POST retry: only an erroring or timed out record goes back to
+// waiting (message cleared); any other answers PostHog's hand-made 400.
 func (tx *Tx) RetryProxyRecord(r *ProxyRecord) error {
-	if r.Status != ProxyErroring && r.Status != ProxyTimedOut && r.Status != ProxyIssuing {
+	if r.Status != ProxyErroring && r.Status != ProxyTimedOut {
 		return HandMade(400, map[string]any{"detail": fmt.Sprintf("Cannot retry proxy in %s state.", r.Status)})
 	}
 	r.Status, r.Message = ProxyWaiting, nil
