@@ -627,32 +627,46 @@ func TestTerraformProxyRecordLifecycle(t *testing.T) {
 	}
 }
 
-// TestTerraformProjectSettings: posthog_project_settings reads and patches the project's
-// settings through /api/environments/{id}/ (PostHog's environment routes for the same team).
+// TestTerraformProjectSettings: posthog_project_settings manages the settings of an existing
+// project through /api/environments/{id}/ (the environment routes of the same team): create
+// and update are a PATCH of the settings set in the configuration, read and import (by
+// project id) a GET, destroy changes nothing.
 func TestTerraformProjectSettings(t *testing.T) {
 	e := newEnv(t)
 	c := newTFClient(t, e)
 	path := fmt.Sprintf("/api/environments/%d/", e.d.ProjectID)
-	if r := e.sendUnchecked("GET", path, nil, tfHeaders...); r.Status == 404 {
-		t.Skip("needs GET/PATCH /api/environments/{id}/ (issue 11)")
-	}
 	before := tfDecode[tfEnvironment](t, "read environment", c.call("GET", path, nil, 200).Body)
 	if before.ID != int64(e.d.ProjectID) {
 		t.Fatalf("environment id = %d, want %d", before.ID, e.d.ProjectID)
 	}
-	yes := true
+	yes, no := true, false
 	mode := int64(1)
 	urls := []string{"https://app.example.com"}
-	body := map[string]any{"heatmaps_opt_in": yes, "surveys_opt_in": yes, "cookieless_server_hash_mode": mode, "app_urls": urls, "recording_domains": urls}
-	after := tfDecode[tfEnvironment](t, "update environment", c.call("PATCH", path, body, 200).Body)
-	if after.HeatmapsOptIn == nil || !*after.HeatmapsOptIn || after.CookielessServerHashMode == nil || *after.CookielessServerHashMode != mode ||
-		after.AppURLs == nil || !reflect.DeepEqual(*after.AppURLs, urls) || after.RecordingDomains == nil || !reflect.DeepEqual(*after.RecordingDomains, urls) {
+	req := map[string]any{"heatmaps_opt_in": yes, "surveys_opt_in": yes, "session_recording_opt_in": no,
+		"cookieless_server_hash_mode": mode, "app_urls": urls, "recording_domains": urls}
+	after := tfDecode[tfEnvironment](t, "update environment", c.call("PATCH", path, req, 200).Body)
+	if after.HeatmapsOptIn == nil || !*after.HeatmapsOptIn || after.SurveysOptIn == nil || !*after.SurveysOptIn ||
+		after.SessionRecordingOptIn == nil || *after.SessionRecordingOptIn || after.CookielessServerHashMode == nil ||
+		*after.CookielessServerHashMode != mode || after.AppURLs == nil || !reflect.DeepEqual(*after.AppURLs, urls) ||
+		after.RecordingDomains == nil || !reflect.DeepEqual(*after.RecordingDomains, urls) {
 		t.Fatalf("after update = %+v", after)
 	}
-	again := tfDecode[tfEnvironment](t, "re-read environment", c.call("GET", path, nil, 200).Body)
-	if !reflect.DeepEqual(again, after) {
-		t.Fatalf("re-read = %+v, want %+v", again, after)
+	imported := tfDecode[tfEnvironment](t, "import environment", c.call("GET", path, nil, 200).Body)
+	if !reflect.DeepEqual(imported, after) {
+		t.Fatalf("import = %+v, want %+v", imported, after)
 	}
+	// The project's own route shows the same record.
+	p := tfDecode[tfProject](t, "read project", c.call("GET", c.orgPath("@current", "/api/organizations/%s/projects/%d/", e.d.ProjectID), nil, 200).Body)
+	if p.ID != before.ID {
+		t.Fatalf("project id = %d, environment id = %d", p.ID, before.ID)
+	}
+	// Emptying the lists (the provider sends [] for an empty set).
+	cleared := tfDecode[tfEnvironment](t, "clear lists", c.call("PATCH", path, map[string]any{"app_urls": []string{}, "recording_domains": []string{}}, 200).Body)
+	if cleared.AppURLs == nil || len(*cleared.AppURLs) != 0 || cleared.RecordingDomains == nil || len(*cleared.RecordingDomains) != 0 {
+		t.Fatalf("cleared = %+v", cleared)
+	}
+	// An unknown project: a refresh removes the settings from state.
+	c.call("GET", "/api/environments/999999/", nil, 404)
 }
 
 // TestTerraformDecoderCatchesDrift: the decoding these tests rely on refuses what the
