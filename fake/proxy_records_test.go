@@ -355,7 +355,7 @@ func TestProxyRecordPermissions(t *testing.T) {
 	e.do("POST", e.orgPath("proxy_records/"), map[string]any{"domain": "x.example.com"}, asKey(reader.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'organization:write'", "")
 	for _, action := range []string{"retry/", "diagnose/"} {
-		e.do("POST", item+action, nil, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		e.do("POST", item+action, nil, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	}
 	e.do("POST", item+"retry/", nil, asSession(admin.Session)).wantStatus(t, 200)
 	e.do("DELETE", item, nil, asKey(admin.Key)).wantStatus(t, 200)
