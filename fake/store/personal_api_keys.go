@@ -79,7 +79,11 @@ var PersonalAPIKeyFields = Fields{
 
 // APIKeysNewestFirst lists a user's keys newest first (PostHog's order_by("-created_at")).
 func (tx *Tx) APIKeysNewestFirst(userID int) []*PersonalAPIKey {
-	out := append([]*PersonalAPIKey(nil), tx.st.keysByUser[userID]...)
+	list := tx.st.keysByUser[userID]
+	out := make([]*PersonalAPIKey, 0, len(list))
+	for i := len(list) - 1; i >= 0; i-- {
+		out = append(out, list[i])
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
 	return out
 }
