@@ -17,11 +17,13 @@ import (
 )
 
 // Files are the reference schemas, in the order they are consulted: the current schema
-// first, then the older files that fill its gaps (testdata/SOURCES.md, copied from the shared reference).
+// first, then the older files that fill its gaps (testdata/SOURCES.md, copied from the shared
+// reference), then the paths outside /api/organizations/ that fakehog serves as companions.
 var Files = []string{
 	"organizations.openapi.json",
 	"organizations.legacy-2025-11.openapi.json",
 	"organizations.legacy-plugins.openapi.json",
+	"companions.openapi.json",
 }
 
 // pipelineAliases are plugin-shaped families no schema describes; they answer the
