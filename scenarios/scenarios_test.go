@@ -979,3 +979,35 @@ func TestConcurrentWorlds(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadingABuiltinWhateverTheClock: with the clock set before the demo's records were
+// made, loading the demo still works — it is seeded at its own now, where the clock then
+// stands — and reset comes back there.
+func TestLoadingABuiltinWhateverTheClock(t *testing.T) {
+	srv, err := fake.New(fake.WithScenarioLoader(Loader()), fake.WithClock(store.NewManualClock(testNow)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := Builtin("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`{"set":"2026-01-01T00:00:00Z"}`, `{"set":"2030-06-01T00:00:00Z"}`} {
+		if status, resp := send(t, srv, http.MethodPost, "", "/_fake/clock", body); status != 200 {
+			t.Fatalf("clock %s: %d %s", body, status, resp)
+		}
+		if status, resp := send(t, srv, http.MethodPost, "", "/_fake/scenario", `{"name":"demo"}`); status != 200 {
+			t.Fatalf("load demo after %s: %d %s", body, status, resp)
+		}
+		if got := srv.Clock().Now(); !got.Equal(demo.Now) {
+			t.Fatalf("clock after loading demo = %s, want its now %s", got, demo.Now)
+		}
+	}
+	srv.Clock().Advance(time.Hour)
+	if status, resp := send(t, srv, http.MethodPost, "", "/_fake/reset", ""); status != 200 {
+		t.Fatalf("reset: %d %s", status, resp)
+	}
+	if got := srv.Clock().Now(); !got.Equal(demo.Now) {
+		t.Fatalf("clock after reset = %s, want the demo's now %s", got, demo.Now)
+	}
+}
