@@ -101,6 +101,12 @@ type World func(tx *store.Tx) (Defaults, error)
 // is, any other error as a 400 validation error with its text.
 type ScenarioLoader func(spec json.RawMessage) (World, time.Time, error)
 
+// WithWorldNow says that the world the server is built with (WithWorld) lives at now, as a
+// scenario with now: does: Reset then puts the clock back to now (or, on a data directory
+// that has lived past it, to its latest write). It does not move the clock at start; pair it
+// with a clock that reads now while seeding (WithClock). Scenario.Option and cmd/fakehog set it.
+func WithWorldNow(now time.Time) Option { return func(c *config) { c.worldNow = now } }
+
 // WithScenarioLoader enables POST /_fake/scenario. Without it that route answers 501.
 func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.loader = l } }
 
@@ -109,9 +115,9 @@ func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.lo
 // generated from then on. It also empties the request journal and removes every fault
 // rule and reactor. The clock goes back to the loaded world's: to the now a world loaded
 // with LoadWorldAt (or POST /_fake/scenario) was seeded at, or to real time for a scenario
-// loaded without one; for the world the server was built with, or one loaded with
-// LoadWorld, the clock is left where it is, so time-dependent fields (an invite's
-// is_expired) follow the current reading.
+// loaded without one, or to WithWorldNow's reading for the world the server was built with;
+// otherwise (LoadWorld, a world without WithWorldNow) the clock is left where it is, so
+// time-dependent fields (an invite's is_expired) follow the current reading.
 func (s *Server) Reset() {
 	s.ctl.Lock()
 	initial, clock := s.initial, s.worldClock

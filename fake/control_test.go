@@ -465,3 +465,14 @@ func TestScenarioLoadIsLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestResetReturnsToTheStartingWorldsNow: with WithWorldNow, Reset puts the clock back to
+// the reading the starting world lives at.
+func TestResetReturnsToTheStartingWorldsNow(t *testing.T) {
+	e := newEnv(t, WithWorldNow(testEpoch))
+	e.srv.Clock().Set(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	e.adminCall("POST", "/_fake/reset", nil).wantStatus(t, 200)
+	if got := e.srv.Clock().Now(); !got.Equal(testEpoch) {
+		t.Fatalf("clock after reset = %s, want %s", got, testEpoch)
+	}
+}

@@ -90,6 +90,7 @@ type config struct {
 	adminToken    string
 	loader        ScenarioLoader
 	dataDir       string
+	worldNow      time.Time
 	basePath      string
 	scenarioNames []string
 	logRequests   bool
@@ -195,9 +196,17 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.initial = s.store.Snapshot()
 	s.router = s.buildRouter()
+	if !cfg.worldNow.IsZero() {
+		s.worldClock = worldClock{at: cfg.worldNow}
+	}
 	if cfg.dataDir != "" {
 		if err := s.openPersistence(cfg.dataDir); err != nil {
 			return nil, fmt.Errorf("data directory %s: %w", cfg.dataDir, err)
+		}
+		// Reset restores the state the directory held; its clock must not go back
+		// before that state's latest write.
+		if last := s.PersistedTime(); !s.worldClock.at.IsZero() && last.After(s.worldClock.at) {
+			s.worldClock.at = last
 		}
 	}
 	return s, nil

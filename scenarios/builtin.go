@@ -55,14 +55,15 @@ func isBuiltinName(s string) bool {
 }
 
 // Option starts a server from the scenario: its seed, its world and, when the scenario sets
-// now, a manual clock standing there (move it with srv.Clock()). Options given after it win.
+// now, a manual clock standing there (move it with srv.Clock()), to which Reset returns
+// (fake.WithWorldNow). Options given after it win.
 //
 //	srv, err := fake.New(sc.Option())
 //	ts := httptestutil.NewServer(t, sc.Option())
 func (s *Scenario) Option() fake.Option {
 	opts := []fake.Option{fake.WithSeed(s.Seed), fake.WithWorld(s.World())}
 	if !s.Now.IsZero() {
-		opts = append(opts, fake.WithClock(store.NewManualClock(s.Now)))
+		opts = append(opts, fake.WithClock(store.NewManualClock(s.Now)), fake.WithWorldNow(s.Now))
 	}
 	return combine(opts...)
 }

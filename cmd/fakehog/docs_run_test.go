@@ -216,10 +216,23 @@ func (sh *docShell) runBlock(b docBlock) {
 		if len(words) == 0 {
 			continue
 		}
-		if assign := regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=(.*)$`); len(words) == 1 && assign.MatchString(words[0]) {
-			m := assign.FindStringSubmatch(words[0])
-			sh.vars[m[1]] = m[2]
-			continue
+		// NAME=value, or export NAME=value ...: shell variables for the commands after.
+		if assigns := words; len(assigns) > 0 {
+			if assigns[0] == "export" {
+				assigns = assigns[1:]
+			}
+			assign := regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+			all := len(assigns) > 0
+			for _, w := range assigns {
+				all = all && assign.MatchString(w)
+			}
+			if all {
+				for _, w := range assigns {
+					m := assign.FindStringSubmatch(w)
+					sh.vars[m[1]] = m[2]
+				}
+				continue
+			}
 		}
 		if words[0] != "curl" {
 			sh.t.Errorf("%s: the docs-run test cannot run %q: make it a curl example, or add it to docsSkipped with the reason", where, c.text)
