@@ -6,19 +6,80 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fakehog/fakehog"
 )
 
 // GET /api/schema/ serves the OpenAPI document of the operations this server serves (the
 // route table, so it lists exactly those), as PostHog serves its own there (drf-spectacular):
 // YAML by default (application/vnd.oai.openapi), JSON with ?format=json or an Accept header
-// asking for JSON. No authentication, as there. Operation ids follow drf-spectacular's
-// "<resource>_<action>" pattern; bodies are described generically (the reference documents
-// in PostHog's own schema describe them field by field).
+// asking for JSON. No authentication, as there. An operation PostHog documents is described
+// as PostHog's own document describes it (request and response bodies field by field, the
+// components they reference); the others (those PostHog serves without documenting) get a
+// generic description: path parameters, the API key scope, the success status, JSON bodies.
+
+// postHogSchema is what PostHog's documents say: path → method → operation, and the
+// components the operations reference.
+type postHogSchema struct {
+	ops        map[string]map[string]map[string]any
+	schemas    map[string]any
+	parameters map[string]any
+}
+
+// postHogDocs reads PostHog's documents once (the current one first, then the older ones for
+// the operations it lacks).
+var postHogDocs = sync.OnceValue(func() *postHogSchema {
+	ph := &postHogSchema{ops: map[string]map[string]map[string]any{}, schemas: map[string]any{}, parameters: map[string]any{}}
+	for i, data := range append([][]byte{fakehog.PostHogOpenAPI}, fakehog.PostHogOpenAPILegacy()...) {
+		var doc struct {
+			Paths      map[string]map[string]json.RawMessage `json:"paths"`
+			Components struct {
+				Schemas    map[string]any `json:"schemas"`
+				Parameters map[string]any `json:"parameters"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			panic("fakehog: an embedded PostHog OpenAPI document does not parse: " + err.Error())
+		}
+		for path, item := range doc.Paths {
+			for method, raw := range item {
+				var op map[string]any
+				if json.Unmarshal(raw, &op) != nil || op["responses"] == nil {
+					continue // path-level fields, not an operation
+				}
+				if ph.ops[path] == nil {
+					ph.ops[path] = map[string]map[string]any{}
+				}
+				if ph.ops[path][method] == nil {
+					ph.ops[path][method] = op
+				}
+			}
+		}
+		for name, v := range doc.Components.Schemas {
+			if _, ok := ph.schemas[name]; !ok {
+				if m, isMap := v.(map[string]any); isMap && i > 0 {
+					// The older documents carry a converter's sample values, some of which
+					// their own enums refuse; PostHog's schema has none.
+					delete(m, "example")
+				}
+				ph.schemas[name] = v
+			}
+		}
+		for name, v := range doc.Components.Parameters {
+			if _, ok := ph.parameters[name]; !ok {
+				ph.parameters[name] = v
+			}
+		}
+	}
+	return ph
+})
 
 // openAPIDoc builds the document for the route table.
 func (s *Server) openAPIDoc() map[string]any {
+	ph := postHogDocs()
 	paths := map[string]any{}
 	used := map[string]int{}
 	table := s.routeTable()
@@ -32,14 +93,17 @@ func (s *Server) openAPIDoc() map[string]any {
 			}
 			paths[rt.Path] = item
 		}
-		id := operationID(rt)
-		if n := used[id]; n > 0 {
-			used[id] = n + 1
-			id = fmt.Sprintf("%s_%d", id, n+1)
-		} else {
-			used[id] = 1
+		method := strings.ToLower(rt.Method)
+		if documented := ph.ops[rt.Path][method]; documented != nil {
+			op := make(map[string]any, len(documented))
+			for k, v := range documented {
+				op[k] = v
+			}
+			op["operationId"] = uniqueID(used, fmt.Sprint(op["operationId"]))
+			item[method] = op
+			continue
 		}
-		op := map[string]any{"operationId": id, "tags": []string{tagOf(rt.Path)}}
+		op := map[string]any{"operationId": uniqueID(used, operationID(rt)), "tags": []string{tagOf(rt.Path)}}
 		if rt.Scope != "" {
 			op["security"] = []any{map[string]any{"PersonalAPIKeyAuth": []string{rt.Scope}}, map[string]any{"CookieAuth": []string{}}}
 		} else {
@@ -60,23 +124,37 @@ func (s *Server) openAPIDoc() map[string]any {
 			op["requestBody"] = map[string]any{"content": map[string]any{
 				"application/json": body, "application/x-www-form-urlencoded": body, "multipart/form-data": body}}
 		}
-		item[strings.ToLower(rt.Method)] = op
+		item[method] = op
 	}
 	servers := []any{map[string]any{"url": "/"}}
 	if s.basePath != "" {
 		servers = []any{map[string]any{"url": s.basePath}}
 	}
 	return map[string]any{
-		"openapi": "3.0.3",
+		"openapi": "3.1.0",
 		"info": map[string]any{"title": "PostHog API (fakehog)", "version": "1.0.0",
 			"description": "The operations this fakehog serves, a fake of PostHog's Organizations API."},
 		"servers": servers,
 		"paths":   paths,
-		"components": map[string]any{"securitySchemes": map[string]any{
-			"PersonalAPIKeyAuth": map[string]any{"type": "http", "scheme": "bearer"},
-			"CookieAuth":         map[string]any{"type": "apiKey", "in": "cookie", "name": "sessionid"},
-		}},
+		"components": map[string]any{
+			"schemas":    ph.schemas,
+			"parameters": ph.parameters,
+			"securitySchemes": map[string]any{
+				"PersonalAPIKeyAuth": map[string]any{"type": "http", "scheme": "bearer"},
+				"CookieAuth":         map[string]any{"type": "apiKey", "in": "cookie", "name": "sessionid"},
+			},
+		},
 	}
+}
+
+// uniqueID returns id, or id with a number when an operation already has it.
+func uniqueID(used map[string]int, id string) string {
+	n := used[id]
+	used[id] = n + 1
+	if n > 0 {
+		return fmt.Sprintf("%s_%d", id, n+1)
+	}
+	return id
 }
 
 // pathParams declares a template's {variables}.
