@@ -47,7 +47,7 @@ var consoleTemplates = template.Must(template.New("").ParseFS(consoleFiles, "con
 // WithScenarioNames lists the builtin scenarios the console offers to load (the scenario
 // loader, WithScenarioLoader, must know them).
 func WithScenarioNames(names ...string) Option {
-	return func(c *config) { c.scenarioNames = append([]string(nil), names...) }
+	return func(c *config) { c.builtins = append([]string(nil), names...) }
 }
 
 // registerConsole mounts the console's routes (before the /_fake/ catch-all).
@@ -373,7 +373,7 @@ func (s *Server) consoleUsers(*http.Request, map[string]string) (any, error) {
 }
 
 func (s *Server) consoleWorld(*http.Request, map[string]string) (any, error) {
-	names := append([]string(nil), s.scenarioNames...)
+	names := append([]string(nil), s.builtins...)
 	sort.Strings(names)
 	return struct {
 		Scenarios []string

@@ -35,20 +35,20 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Server is one fake PostHog instance. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	store         *store.Store
-	router        *pathRouter
-	logger        *slog.Logger
-	maxBodyBytes  int64
-	seed          uint64
-	clock         *Clock
-	table         []route
-	apiKey        string // WithAPIKey, applied again by LoadWorld
-	session       string // WithSession, applied again by LoadWorld
-	journal       *Journal
-	faults        *faultSet
-	adminToken    string
-	loader        ScenarioLoader
-	scenarioNames []string // WithScenarioNames, for the console
+	store        *store.Store
+	router       *pathRouter
+	logger       *slog.Logger
+	maxBodyBytes int64
+	seed         uint64
+	clock        *Clock
+	table        []route
+	apiKey       string // WithAPIKey, applied again by LoadWorld
+	session      string // WithSession, applied again by LoadWorld
+	journal      *Journal
+	faults       *faultSet
+	adminToken   string
+	loader       ScenarioLoader
+	builtins     []string // WithScenarioNames, for the console
 
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
@@ -78,22 +78,22 @@ type Defaults struct {
 type Option func(*config)
 
 type config struct {
-	seed          uint64
-	clock         store.Clock
-	logger        *slog.Logger
-	maxBodyBytes  int64
-	apiKey        string
-	session       string
-	seedFn        func(tx *store.Tx) (Defaults, error)
-	journalSize   int
-	journalBody   int
-	adminToken    string
-	loader        ScenarioLoader
-	dataDir       string
-	worldNow      time.Time
-	basePath      string
-	scenarioNames []string
-	logRequests   bool
+	seed         uint64
+	clock        store.Clock
+	logger       *slog.Logger
+	maxBodyBytes int64
+	apiKey       string
+	session      string
+	seedFn       func(tx *store.Tx) (Defaults, error)
+	journalSize  int
+	journalBody  int
+	adminToken   string
+	loader       ScenarioLoader
+	dataDir      string
+	worldNow     time.Time
+	basePath     string
+	builtins     []string
+	logRequests  bool
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -163,19 +163,19 @@ func New(opts ...Option) (*Server, error) {
 	}
 	clock := newClock(cfg.clock)
 	s := &Server{
-		store:         store.New(store.Options{Seed: cfg.seed, Clock: clock}),
-		logger:        cfg.logger,
-		maxBodyBytes:  cfg.maxBodyBytes,
-		seed:          cfg.seed,
-		clock:         clock,
-		apiKey:        cfg.apiKey,
-		session:       cfg.session,
-		journal:       newJournal(cfg.journalSize, cfg.journalBody),
-		faults:        newFaultSet(cfg.seed),
-		adminToken:    cfg.adminToken,
-		loader:        cfg.loader,
-		scenarioNames: cfg.scenarioNames,
-		basePath:      strings.TrimSuffix(cfg.basePath, "/"),
+		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock}),
+		logger:       cfg.logger,
+		maxBodyBytes: cfg.maxBodyBytes,
+		seed:         cfg.seed,
+		clock:        clock,
+		apiKey:       cfg.apiKey,
+		session:      cfg.session,
+		journal:      newJournal(cfg.journalSize, cfg.journalBody),
+		faults:       newFaultSet(cfg.seed),
+		adminToken:   cfg.adminToken,
+		loader:       cfg.loader,
+		builtins:     cfg.builtins,
+		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
 	}
 	if cfg.logRequests {
 		s.journal.onFile = s.logRequest
