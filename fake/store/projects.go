@@ -163,6 +163,13 @@ func (tx *Tx) Projects(orgID, search string) []*Project {
 	return out
 }
 
+// ProjectsPage is Projects without a search, cut to [offset, offset+limit) (limit > 0,
+// offset ≥ 0), with the count of all of them; it costs the page, not the organization.
+func (tx *Tx) ProjectsPage(orgID string, offset, limit int) (page []*Project, count int) {
+	ids := tx.st.projectsByOrg[orgID]
+	return pageOfIDs(tx.st.projects, ids, false, offset, limit), len(ids)
+}
+
 // CheckProjectLimit is PostHog's PremiumMultiProjectPermission, for a create and for a PUT
 // (create false). An organization has at most one demo project, and a request flagged
 // is_demo is refused while one exists. Demo projects are not counted: without the
@@ -196,9 +203,8 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 }
 
 func (tx *Tx) checkProjectName(orgID, name string, except int) error {
-	want := strings.ToLower(strings.TrimSpace(name))
-	for _, id := range tx.st.projectsByOrg[orgID] {
-		if id != except && strings.ToLower(strings.TrimSpace(tx.st.projects[id].Name)) == want {
+	for _, id := range tx.projectIDsByName(orgID, normProjectName(name)) {
+		if id != except {
 			return Conflict(fmt.Sprintf("There is already a project called %q in this organization.", strings.TrimSpace(name)))
 		}
 	}
@@ -256,6 +262,7 @@ func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRu
 	p.Settings["name"] = name
 	tx.st.projects[id] = p
 	tx.st.projectsByOrg[o.ID] = append(tx.st.projectsByOrg[o.ID], id)
+	tx.projectIndexed(o.ID, id, name, true)
 	creator.CurrentTeamID = id
 	if creator.CurrentOrgID == "" {
 		creator.CurrentOrgID = o.ID
@@ -309,7 +316,9 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		after := vals[k]
 		if k == "name" {
 			before, after = p.Name, strings.TrimSpace(vals.Str("name"))
+			tx.projectIndexed(p.OrgID, p.ID, p.Name, false)
 			p.Name = after.(string)
+			tx.projectIndexed(p.OrgID, p.ID, p.Name, true)
 		}
 		if !equalJSON(before, after) {
 			changes = append(changes, Change{Type: "Team", Action: "changed", Field: k, Before: before, After: after})
@@ -438,8 +447,10 @@ func (tx *Tx) MoveProject(p *Project, actor *User, target *Organization) error {
 		return nil
 	}
 	tx.st.projectsByOrg[p.OrgID] = removeInt(tx.st.projectsByOrg[p.OrgID], p.ID)
+	tx.projectIndexed(p.OrgID, p.ID, p.Name, false)
 	p.OrgID = target.ID
 	tx.st.projectsByOrg[target.ID] = append(tx.st.projectsByOrg[target.ID], p.ID)
+	tx.projectIndexed(p.OrgID, p.ID, p.Name, true)
 	p.UpdatedAt = tx.now
 	return nil
 }

@@ -75,10 +75,10 @@ type Store struct {
 	clock Clock
 	opts  Options
 	st    *state
-	// memberIx is read-side derived data (member_index.go), dropped by every write
-	// transaction and state replacement. It is not part of the state, so snapshots and
+	// ix is derived data (member_index.go): kept up to date by write transactions, started
+	// afresh when the state is replaced. It is not part of the state, so snapshots and
 	// exports never see it.
-	memberIx memberIndex
+	ix indexes
 }
 
 // state is everything the store holds. It lives behind Store.mu.
@@ -172,23 +172,23 @@ type Tx struct {
 	now   time.Time
 	opts  *Options
 	write bool
-	ix    *memberIndex // the store's member listing index
+	ix    *indexes // the store's derived indexes
+	// touched are the users a write transaction handed out: its caller may change them, so
+	// their place in the member lists is re-checked when it ends.
+	touched []*User
 }
 
 // Read runs fn with the read lock held.
 func (s *Store) Read(fn func(tx *Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, ix: &s.memberIx})
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, ix: &s.ix})
 }
 
 // Write runs fn with the write lock held. Operations validate before they mutate, so an
 // error leaves the state as it was.
 func (s *Store) Write(fn func(tx *Tx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.changed()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
+	return s.WriteAt(s.clock.Now(), fn)
 }
 
 // WriteAt is Write with the transaction's clock reading given: replaying a persisted write
@@ -196,12 +196,14 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.changed()
-	return fn(&Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
+	tx := &Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.ix}
+	defer tx.settle() // also when fn fails: it may have changed a user it was handed
+	return fn(tx)
 }
 
-// changed drops read-side derived data; s.mu must be held for writing.
-func (s *Store) changed() { s.memberIx.byOrg = nil }
+// changed drops the derived indexes after the state was replaced; s.mu must be held for
+// writing.
+func (s *Store) changed() { s.ix.reset() }
 
 // Now is the transaction's reading of the clock (one reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -303,6 +305,19 @@ func MaskValue(v string) string {
 func hashSecret(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:])
+}
+
+// removeLastString removes the last occurrence of v from list, in place. Records removed
+// are usually recent ones, so it looks from the end.
+func removeLastString(list []string, v string) []string {
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i] == v {
+			copy(list[i:], list[i+1:])
+			list[len(list)-1] = ""
+			return list[:len(list)-1]
+		}
+	}
+	return list
 }
 
 // removeString returns list without the first occurrence of v.
