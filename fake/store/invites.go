@@ -234,7 +234,7 @@ func (tx *Tx) storeInvite(inv *Invite, combine bool) {
 		if inv.IsSetupDelegation {
 			template = "setup_delegation"
 		}
-		tx.st.outbox = append(tx.st.outbox, SentEmail{To: inv.TargetEmail, Template: template, OrgID: inv.OrgID, At: tx.now})
+		tx.st.outbox = appendBounded(tx.st.outbox, SentEmail{To: inv.TargetEmail, Template: template, OrgID: inv.OrgID, At: tx.now}, tx.opts.historyLimit())
 	}
 }
 
@@ -288,7 +288,8 @@ func (tx *Tx) deleteInvite(inv *Invite) {
 	tx.inviteIndexed(inv, false)
 }
 
-// Outbox lists the emails the fake has "sent", oldest first.
+// Outbox lists the emails the fake has "sent", oldest first (the newest
+// Options.HistoryLimit of them).
 func (tx *Tx) Outbox() []SentEmail { return append([]SentEmail(nil), tx.st.outbox...) }
 
 // ValidateInviteBody validates one invite body (a JSON object) for create.

@@ -67,6 +67,41 @@ type Options struct {
 	// Cloud makes the store behave as PostHog Cloud (the default in fakehog): new
 	// organizations get plugins_access_level 3 and legal documents are available.
 	SelfHosted bool
+	// HistoryLimit bounds the records that only ever accumulate: each organization's
+	// activity log and the outbox of sent emails keep their newest HistoryLimit entries
+	// (0: DefaultHistoryLimit; negative: no bound).
+	HistoryLimit int
+}
+
+// DefaultHistoryLimit is how many activity entries per organization, and sent emails, a
+// store keeps by default: enough for any test's assertions, and a bound on the memory of a
+// fake that runs for hours.
+const DefaultHistoryLimit = 10_000
+
+// historyLimit is Options.HistoryLimit with its default applied (0: no bound).
+func (o *Options) historyLimit() int {
+	switch {
+	case o.HistoryLimit == 0:
+		return DefaultHistoryLimit
+	case o.HistoryLimit < 0:
+		return 0
+	}
+	return o.HistoryLimit
+}
+
+// appendBounded appends v to list and drops the oldest entries beyond limit (0: none).
+// Dropped entries are cleared so the backing array does not keep them alive.
+func appendBounded[T any](list []T, v T, limit int) []T {
+	list = append(list, v)
+	if limit > 0 && len(list) > limit {
+		var zero T
+		drop := len(list) - limit
+		for i := range drop {
+			list[i] = zero
+		}
+		list = list[drop:]
+	}
+	return list
 }
 
 // Store holds the whole state of one fake PostHog instance.
