@@ -141,7 +141,7 @@ func (s *Server) LoadWorld(fn World) error {
 	if err != nil {
 		return err
 	}
-	snap := tmp.Snapshot()
+	snap := tmp.Release() // tmp is dropped: its state becomes the snapshot, uncopied
 	s.ctl.Lock()
 	s.initial = snap
 	s.defaults = d

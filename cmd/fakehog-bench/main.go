@@ -263,6 +263,12 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	if cfg.soakChild {
 		return cfg, nil
 	}
+	if cfg.soak == 0 && cfg.soakPNG != "" {
+		if cfg.soakCSV == "" {
+			return config{}, errors.New("-soak-png without -soak re-plots a CSV: give -soak-csv")
+		}
+		return cfg, nil
+	}
 	if cfg.soak > 0 || cfg.mix != "" {
 		return checkMixFlags(cfg, baselineSet)
 	}
@@ -603,6 +609,8 @@ func run(cfg config, out io.Writer) error {
 		return soakChild(cfg, os.Stdin, out)
 	case cfg.soak > 0:
 		return runSoak(cfg, out)
+	case cfg.soakPNG != "":
+		return plotSoak(cfg.soakCSV, cfg.soakPNG, "mix "+cfg.mix)
 	case cfg.mix != "":
 		return runMix(cfg, out)
 	case cfg.startup != "":

@@ -221,7 +221,7 @@ func runSoak(cfg config, out io.Writer) error {
 			return err
 		}
 		if cfg.soakPNG != "" {
-			if err := plotSoak(cfg.soakCSV, cfg.soakPNG, cfg.mix); err != nil {
+			if err := plotSoak(cfg.soakCSV, cfg.soakPNG, "mix "+cfg.mix); err != nil {
 				fmt.Fprintln(out, "soak: no plot:", err)
 			}
 		}
@@ -259,6 +259,8 @@ func summarizeSoak(out io.Writer, all []sample) {
 }
 
 // plotSoak draws heap in use and RSS over time with gnuplot.
+// It needs gnuplot (Debian: gnuplot-nox); -soak-csv with -soak-png and no -soak re-plots a
+// CSV written earlier.
 func plotSoak(csv, png, mix string) error {
 	gp, err := exec.LookPath("gnuplot")
 	if err != nil {
@@ -267,8 +269,8 @@ func plotSoak(csv, png, mix string) error {
 	script := fmt.Sprintf(`set terminal pngcairo size 900,480 noenhanced
 set output %q
 set datafile separator ","
-set key top left
-set title "fakehog soak: %s"
+set key center right
+set title "fakehog soak: heap and RSS of the server process\n%s" font ",9"
 set xlabel "seconds"
 set ylabel "MiB"
 set yrange [0:*]

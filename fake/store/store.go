@@ -236,9 +236,16 @@ func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
 	return fn(tx)
 }
 
-// changed drops the derived indexes after the state was replaced; s.mu must be held for
-// writing.
-func (s *Store) changed() { s.ix.reset() }
+// changed rebuilds the derived indexes after the state was replaced (the member lists at
+// once, so the first listing after a Restore costs its page; the write-side indexes on first
+// use); s.mu must be held for writing.
+func (s *Store) changed() {
+	s.ix.reset()
+	tx := &Tx{st: s.st, opts: &s.opts, write: true, ix: &s.ix}
+	for orgID := range s.st.members {
+		tx.visibleMembers(orgID)
+	}
+}
 
 // Now is the transaction's reading of the clock (one reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -276,27 +283,25 @@ const base57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 // RandomToken mirrors posthog.models.utils.generate_random_token(nbytes): nbytes*8 random
 // bits with the top bit set, in base57 (32 bytes → 44 characters, 35 → 48).
 func (tx *Tx) RandomToken(nbytes int) string {
-	buf := make([]byte, nbytes)
-	for i := range buf {
-		buf[i] = byte(tx.st.rng.Uint32())
+	num := make([]byte, nbytes)
+	for i := range num {
+		num[i] = byte(tx.st.rng.Uint32())
 	}
-	buf[0] |= 0x80
-	// Big-endian base conversion by repeated division.
-	num := append([]byte(nil), buf...)
-	var out []byte
-	for len(num) > 0 {
-		var rem int
-		var next []byte
-		for _, d := range num {
-			acc := rem*256 + int(d)
-			q := acc / 57
+	num[0] |= 0x80
+	// Big-endian base conversion by repeated division, in place: num[start:] is the
+	// quotient so far, without leading zeros.
+	out := make([]byte, 0, nbytes*11/8+2) // log(256)/log(57) < 1.372
+	for start := 0; start < len(num); {
+		rem := 0
+		for i := start; i < len(num); i++ {
+			acc := rem<<8 | int(num[i])
+			num[i] = byte(acc / 57)
 			rem = acc % 57
-			if len(next) > 0 || q > 0 {
-				next = append(next, byte(q))
-			}
 		}
 		out = append(out, base57[rem])
-		num = next
+		for start < len(num) && num[start] == 0 {
+			start++
+		}
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
