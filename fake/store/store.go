@@ -283,23 +283,29 @@ const base57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 // RandomToken mirrors posthog.models.utils.generate_random_token(nbytes): nbytes*8 random
 // bits with the top bit set, in base57 (32 bytes → 44 characters, 35 → 48).
 func (tx *Tx) RandomToken(nbytes int) string {
-	num := make([]byte, nbytes)
-	for i := range num {
-		num[i] = byte(tx.st.rng.Uint32())
+	// The number, big-endian in 32-bit words (leading zero bytes pad it to whole words).
+	pad := (4 - nbytes%4) % 4
+	words := make([]uint32, (nbytes+pad)/4)
+	for i := range nbytes {
+		b := byte(tx.st.rng.Uint32())
+		if i == 0 {
+			b |= 0x80
+		}
+		k := i + pad
+		words[k/4] |= uint32(b) << (8 * (3 - k%4))
 	}
-	num[0] |= 0x80
-	// Big-endian base conversion by repeated division, in place: num[start:] is the
-	// quotient so far, without leading zeros.
+	// Repeated division by 57, in place: words[start:] is the quotient so far, without
+	// leading zeros.
 	out := make([]byte, 0, nbytes*11/8+2) // log(256)/log(57) < 1.372
-	for start := 0; start < len(num); {
-		rem := 0
-		for i := start; i < len(num); i++ {
-			acc := rem<<8 | int(num[i])
-			num[i] = byte(acc / 57)
+	for start := 0; start < len(words); {
+		var rem uint64
+		for i := start; i < len(words); i++ {
+			acc := rem<<32 | uint64(words[i])
+			words[i] = uint32(acc / 57)
 			rem = acc % 57
 		}
 		out = append(out, base57[rem])
-		for start < len(num) && num[start] == 0 {
+		for start < len(words) && words[start] == 0 {
 			start++
 		}
 	}

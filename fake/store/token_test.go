@@ -3,6 +3,7 @@ package store
 import (
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,29 @@ func TestRandomTokenIsBase57OfItsBytes(t *testing.T) {
 			if got != string(want) {
 				t.Fatalf("RandomToken(%d) seed %d = %q, want %q", nbytes, seed, got, want)
 			}
+		}
+	}
+}
+
+// validEmail accepts exactly what reEmail matches, on awkward addresses and on random ones
+// drawn from the characters that matter.
+func TestValidEmailMatchesRegexp(t *testing.T) {
+	cases := []string{"", "@", "a@b", "a@b.c", "a@b.co", "a@-b.co", "a@b-.co", "a@b.-co", "a@b..co", "a..b@c.co", ".a@b.co",
+		"a.@b.co", "a@b.co.", "a@@b.co", "a@b@c.co", "a b@c.co", "é@b.co", "a@b.c\u00e9", "a@1.23", "!#$%&'*+/=?^_`{|}~-@x.yz",
+		"a@" + strings.Repeat("x", 63) + ".com", "a@" + strings.Repeat("x", 64) + ".com", "a@b." + strings.Repeat("c", 64),
+		strings.Repeat("a", 240) + "@example.com", strings.Repeat("a", 250) + "@b.co", "a\n@b.co", "a@b.co\n", "\xff@b.co"}
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "aZ09.-@_+é \xff"
+	for range 20000 {
+		b := []byte{}
+		for range 1 + r.IntN(12) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		if got, want := validEmail(s), len(s) <= 254 && reEmail.MatchString(s); got != want {
+			t.Errorf("validEmail(%q) = %v, the regexp says %v", s, got, want)
 		}
 	}
 }
