@@ -1,0 +1,73 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// appendJSON writes exactly what writeJSON's encoding/json encoder writes, for random
+// nested values of every type a view holds, awkward strings and numbers included.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	strs := []string{"", "plain", "with \"quote\"", `back\slash`, "tab\tnew\nline\r", "\b\f\x01\x1f", "<html> & co", "é ü 中",
+		"\u2028\u2029", "bad \xff utf8", "emoji 🦔", "\x7f"}
+	floats := []float64{0, -0.0, 1, -1, 0.5, 1e20, 1e21, 1e-6, 1e-7, 123456789.125, 3.14159, -2.5e-9, math.MaxFloat64, math.SmallestNonzeroFloat64}
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		switch k := r.IntN(12); {
+		case k == 0:
+			return nil
+		case k == 1:
+			return r.IntN(2) == 0
+		case k <= 3:
+			return strs[r.IntN(len(strs))]
+		case k == 4:
+			return r.IntN(2000) - 1000
+		case k == 5:
+			return int64(r.Uint64() >> 1)
+		case k == 6:
+			return floats[r.IntN(len(floats))]
+		case k == 7:
+			return []string{"typed", "slice"} // encoding/json's path
+		case k == 8 && depth < 4:
+			n := r.IntN(4)
+			l := make([]any, n)
+			for i := range l {
+				l[i] = gen(depth + 1)
+			}
+			if n == 0 && r.IntN(2) == 0 {
+				return []any(nil)
+			}
+			return l
+		case depth < 4:
+			m := map[string]any{}
+			for range r.IntN(6) {
+				m[strs[r.IntN(len(strs))]+string(rune('a'+r.IntN(26)))] = gen(depth + 1)
+			}
+			return m
+		}
+		return "leaf"
+	}
+	for i := range 3000 {
+		v := map[string]any{"root": gen(0), "n": i}
+		if i%50 == 0 {
+			v = map[string]any(nil)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendJSON(nil, v)
+		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
+		}
+	}
+	if _, err := appendJSON(nil, map[string]any{"x": math.NaN()}); err == nil {
+		t.Error("NaN encoded without error")
+	}
+}
