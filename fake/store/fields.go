@@ -426,7 +426,9 @@ func dotAtom(s string) bool {
 	return true
 }
 
-func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // ValidEmail reports whether s is an address Django's EmailValidator accepts.
 func ValidEmail(s string) bool { return validEmail(s) }
