@@ -71,3 +71,48 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		t.Error("NaN encoded without error")
 	}
 }
+
+// Every jsonAppender writes what encoding/json writes for it (through the struct's tags).
+func TestAppendersMatchEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	strs := []string{"", "x", "ü", "a\"b", "https://h/api/?limit=1&offset=2", "<b>"}
+	pick := func() string { return strs[r.IntN(len(strs))] }
+	ptr := func() *string {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		s := pick()
+		return &s
+	}
+	for i := range 2000 {
+		var verified *bool
+		if r.IntN(3) > 0 {
+			v := r.IntN(2) == 0
+			verified = &v
+		}
+		var hog any
+		if r.IntN(2) == 0 {
+			hog = map[string]any{"color": pick(), "accessories": []any{pick()}}
+		}
+		u := userBasicJSON{ID: r.IntN(1e6), UUID: pick(), DistinctID: pick(), FirstName: pick(), LastName: pick(), Email: pick(),
+			IsEmailVerified: verified, HedgehogConfig: hog, RoleAtOrganization: ptr()}
+		m := memberJSON{ID: pick(), User: u, Level: r.IntN(16), JoinedAt: pick(), UpdatedAt: pick(), Is2FAEnabled: r.IntN(2) == 0,
+			HasSocialAuth: r.IntN(2) == 0, LastLogin: pick(), SearchMatchType: ptr()}
+		p := page{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []any{m, u, map[string]any{"k": pick()}}}
+		if i%7 == 0 {
+			p.Results = []any{}
+		}
+		for _, v := range []jsonAppender{u, m, p} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendJSON(nil, v)
+			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
+			}
+		}
+	}
+}

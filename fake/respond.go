@@ -24,9 +24,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		}
 	}()
 	var err error
-	if m, ok := v.(map[string]any); ok { // dynamic views (projects): no reflection
+	if withoutReflection(v) { // dynamic views (projects), pages of members
 		var b []byte
-		b, err = appendJSON(buf.AvailableBuffer(), m)
+		b, err = appendJSON(buf.AvailableBuffer(), v)
 		buf.Write(b)
 	} else {
 		enc := json.NewEncoder(buf)
