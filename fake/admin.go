@@ -31,8 +31,9 @@ import (
 //	GET    /_fake/faults/{id}            one rule
 //	DELETE /_fake/faults/{id}            remove one rule
 //	GET    /_fake/clock                  {"now": "..."}
-//	POST   /_fake/clock                  {"advance":"72h"} or {"set":"2026-01-01T00:00:00Z"}
-//	POST   /_fake/scenario               load another world (needs WithScenarioLoader)
+//	POST   /_fake/clock                  {"advance":"72h"}, {"set":"2026-01-01T00:00:00Z"} or {"real":true}
+//	POST   /_fake/scenario               load another world (needs WithScenarioLoader); the clock
+//	                                     goes to its now (real time when it has none)
 //	GET    /_fake/snapshot               the whole state as canonical JSON (equal states, equal bytes)
 //	PUT    /_fake/snapshot               replace the whole state with such an export
 
@@ -317,6 +318,7 @@ func (s *Server) adminClock(*http.Request) (int, any, error) {
 type clockChange struct {
 	Advance *string `json:"advance"`
 	Set     *string `json:"set"`
+	Real    *bool   `json:"real"`
 }
 
 func (s *Server) adminSetClock(r *http.Request) (int, any, error) {
@@ -324,9 +326,20 @@ func (s *Server) adminSetClock(r *http.Request) (int, any, error) {
 	if err := s.readAdminJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
+	given := 0
+	for _, set := range []bool{in.Advance != nil, in.Set != nil, in.Real != nil} {
+		if set {
+			given++
+		}
+	}
 	switch {
-	case (in.Advance == nil) == (in.Set == nil):
-		return 0, nil, store.Invalid(`Give exactly one of "advance" (a duration such as "72h") or "set" (an RFC 3339 time).`)
+	case given != 1:
+		return 0, nil, store.Invalid(`Give exactly one of "advance" (a duration such as "72h"), "set" (an RFC 3339 time) or "real" (true: back to the system clock).`)
+	case in.Real != nil:
+		if !*in.Real {
+			return 0, nil, store.FieldError("real", "invalid", `Only "real": true (back to the system clock) means something; to stop time, use "set".`)
+		}
+		s.clock.UseReal()
 	case in.Advance != nil:
 		d, err := time.ParseDuration(*in.Advance)
 		if err != nil {
@@ -355,9 +368,9 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 	if err := s.readAdminJSON(r, &spec); err != nil {
 		return 0, nil, err
 	}
-	world, err := s.loader(spec)
+	world, now, err := s.loader(spec)
 	if err == nil {
-		err = s.LoadWorld(world)
+		err = s.LoadWorldAt(world, now)
 	}
 	if err != nil {
 		var e *store.Error
@@ -366,7 +379,11 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 		}
 		return 0, nil, store.Invalid(err.Error())
 	}
-	return http.StatusOK, s.Defaults(), nil
+	d := s.Defaults()
+	// As at start: whoever loaded it can read how to sign in from the log.
+	s.logger.Info("scenario loaded", "organization", d.OrganizationID, "project", d.ProjectID, "user", d.UserEmail,
+		"api_key", d.APIKey, "session", d.Session, "clock", s.clock.Now().UTC().Format(time.RFC3339))
+	return http.StatusOK, d, nil
 }
 
 // maxImportBytes bounds PUT /_fake/snapshot, whose body is a whole state, not a request.

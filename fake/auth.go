@@ -3,6 +3,8 @@ package fake
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -21,6 +23,27 @@ func (c *call) authorize(g *pathGroup) error {
 	}
 	rt := c.route
 	perm := permMember
+	if rt != nil {
+		perm = rt.Perm
+	} else {
+		for _, other := range g.methods {
+			if other.Perm >= permSelf {
+				perm = other.Perm
+			}
+			break
+		}
+	}
+	switch perm {
+	case permSelf:
+		if rt == nil {
+			return nil
+		}
+		return c.checkScope(rt.Scope)
+	case permKeySelf:
+		return c.checkKeySelf()
+	case permProject:
+		return c.resolveProject()
+	}
 	if rt != nil {
 		perm = rt.Perm
 		if rt.Scope == "" && c.scopedKey() {
@@ -209,6 +232,59 @@ func (c *call) resolveOrgDetail() error {
 		return err
 	}
 	c.org, c.member = org, m
+	return nil
+}
+
+// checkKeySelf is PersonalApiKeySelfAccessPermission: with a personal API key the only
+// action is retrieving a key (the handler then allows the calling key only).
+func (c *call) checkKeySelf() error {
+	if c.key == nil {
+		return nil
+	}
+	if c.route == nil || c.route.Method != "GET" || c.vars["id"] == "" {
+		return errNoPAKAccess
+	}
+	return nil
+}
+
+// resolveProject resolves {id} (a project id or @current) for the project routes outside
+// an organization: a project of an organization the caller does not belong to is 404, then
+// the organization's key policy, the key's organization and project scoping, the scope.
+func (c *call) resolveProject() error {
+	id := c.vars["id"]
+	var p *store.Project
+	if id == "@current" {
+		p = c.tx.ProjectByID(c.user.CurrentTeamID)
+	} else if n, err := strconv.Atoi(id); err == nil {
+		p = c.tx.ProjectByID(n)
+	}
+	if p == nil {
+		return store.ErrNotFound()
+	}
+	org := c.tx.Org(p.OrgID)
+	m := c.tx.Membership(p.OrgID, c.user.ID)
+	if org == nil || m == nil {
+		return store.ErrNotFound()
+	}
+	if c.key != nil {
+		if err := c.checkKeyPolicy(org); err != nil {
+			return err
+		}
+		if !c.keyReaches(org.ID) {
+			return errKeyOrg(org.ID)
+		}
+		if len(c.key.ScopedTeams) > 0 && !slices.Contains(c.key.ScopedTeams, p.ID) {
+			return store.Forbidden(fmt.Sprintf("API key does not have access to the requested project: ID %d.", p.ID))
+		}
+		if c.route != nil {
+			if err := c.checkScope(c.route.Scope); err != nil {
+				return err
+			}
+		}
+	}
+	c.org, c.member = org, m
+	// The handlers address the project by its id within the organization.
+	c.vars["id"] = strconv.Itoa(p.ID)
 	return nil
 }
 

@@ -22,6 +22,9 @@ import (
 type requestBody struct {
 	raw  []byte
 	json gjson.Result
+	// sent is the body exactly as it arrived (whatever its content type): what the data
+	// directory logs, so that a replay reads it as the first run did.
+	sent []byte
 }
 
 // readBody reads and parses the body. write says the operation is a write, where content
@@ -53,13 +56,15 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 		if jsonDepth(data) > maxJSONDepth {
 			return nil, errParse(fmt.Sprintf("JSON parse error - nesting deeper than %d levels", maxJSONDepth))
 		}
-		return &requestBody{raw: data, json: gjson.ParseBytes(lastKeyWins(data))}, nil
+		return &requestBody{raw: data, json: gjson.ParseBytes(lastKeyWins(data)), sent: data}, nil
 	case mt == "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(data))
 		if err != nil {
 			return nil, errParse("Form parse error - " + err.Error())
 		}
-		return formBody(vals), nil
+		b := formBody(vals)
+		b.sent = data
+		return b, nil
 	case mt == "multipart/form-data":
 		mr := multipart.NewReader(strings.NewReader(string(data)), params["boundary"])
 		form, err := mr.ReadForm(s.maxBodyBytes)
@@ -67,7 +72,9 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 			return nil, errParse("Multipart form parse error - " + err.Error())
 		}
 		defer func() { _ = form.RemoveAll() }()
-		return formBody(form.Value), nil
+		b := formBody(form.Value)
+		b.sent = data
+		return b, nil
 	}
 	if !write {
 		return &requestBody{}, nil

@@ -16,11 +16,12 @@ import (
 // clock by default) and can always be moved: when the wrapped clock can move itself (a
 // *store.ManualClock) Advance and Set move it, so the test's clock and the server agree;
 // otherwise they shift an offset over it, and time keeps flowing from the new reading.
-// It is safe for concurrent use.
+// UseReal leaves the wrapped clock for the system clock. It is safe for concurrent use.
 type Clock struct {
 	base   store.Clock
 	mover  clockMover   // base, when it can be moved
-	offset atomic.Int64 // nanoseconds added to base (when mover is nil)
+	offset atomic.Int64 // nanoseconds added to the reading (when base is not moved)
+	real   atomic.Bool  // UseReal was called: read the system clock, not base
 }
 
 // clockMover is a clock that can be moved (store.ManualClock).
@@ -37,13 +38,29 @@ func newClock(base store.Clock) *Clock {
 
 // Now returns the server's current time.
 func (c *Clock) Now() time.Time {
-	return c.base.Now().Add(time.Duration(c.offset.Load()))
+	return c.reading().Add(time.Duration(c.offset.Load()))
+}
+
+// reading is the underlying clock's reading, before the offset.
+func (c *Clock) reading() time.Time {
+	if c.real.Load() {
+		return store.SystemClock{}.Now()
+	}
+	return c.base.Now()
+}
+
+// movable is the wrapped clock when Advance and Set move it directly.
+func (c *Clock) movable() clockMover {
+	if c.real.Load() {
+		return nil
+	}
+	return c.mover
 }
 
 // Advance moves the clock forward by d (backward when d is negative).
 func (c *Clock) Advance(d time.Duration) {
-	if c.mover != nil {
-		c.mover.Advance(d)
+	if m := c.movable(); m != nil {
+		m.Advance(d)
 		return
 	}
 	c.offset.Add(int64(d))
@@ -51,11 +68,20 @@ func (c *Clock) Advance(d time.Duration) {
 
 // Set puts the clock at t.
 func (c *Clock) Set(t time.Time) {
-	if c.mover != nil {
-		c.mover.Set(t)
+	if m := c.movable(); m != nil {
+		m.Set(t)
 		return
 	}
-	c.offset.Store(int64(t.Sub(c.base.Now())))
+	c.offset.Store(int64(t.Sub(c.reading())))
+}
+
+// UseReal puts the clock back on real time: from now on it reads the system clock (with no
+// offset), whatever clock it was built with (WithClock) or where it was moved. Advance and
+// Set still work, shifting an offset over real time. Over HTTP: POST /_fake/clock
+// {"real": true}.
+func (c *Clock) UseReal() {
+	c.real.Store(true)
+	c.offset.Store(0)
 }
 
 // Clock returns the server's clock, to read or move it:
@@ -68,10 +94,18 @@ func (s *Server) Clock() *Clock { return s.clock }
 type World func(tx *store.Tx) (Defaults, error)
 
 // ScenarioLoader turns the JSON body of POST /_fake/scenario into a World (for example
-// {"name": "..."} for a builtin scenario or an inline document); the server then seeds a
-// fresh store with it, as LoadWorld does. Errors are answered as PostHog's error body: a
-// *store.Error as it is, any other error as a 400 validation error with its text.
-type ScenarioLoader func(spec json.RawMessage) (World, error)
+// {"name": "..."} for a builtin scenario or an inline document) and the clock reading it
+// is seeded at (its now; zero when it has none). The server then loads it as LoadWorldAt
+// does: the clock is set to now, or put back on real time (UseReal) when now is zero, and
+// Reset returns there. Errors are answered as PostHog's error body: a *store.Error as it
+// is, any other error as a 400 validation error with its text.
+type ScenarioLoader func(spec json.RawMessage) (World, time.Time, error)
+
+// WithWorldNow says that the world the server is built with (WithWorld) lives at now, as a
+// scenario with now: does: Reset then puts the clock back to now (or, on a data directory
+// that has lived past it, to its latest write). It does not move the clock at start; pair it
+// with a clock that reads now while seeding (WithClock). Scenario.Option and cmd/fakehog set it.
+func WithWorldNow(now time.Time) Option { return func(c *config) { c.worldNow = now } }
 
 // WithScenarioLoader enables POST /_fake/scenario. Without it that route answers 501.
 func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.loader = l } }
@@ -79,12 +113,16 @@ func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.lo
 // Reset puts the server back to the world it was built with (or the one LoadWorld last
 // loaded), as it was right after seeding: same records, same ids, and the same ids
 // generated from then on. It also empties the request journal and removes every fault
-// rule and reactor. The clock is left where it is, so time-dependent fields (an invite's
-// is_expired) follow the current reading.
+// rule and reactor. The clock goes back to the loaded world's: to the now a world loaded
+// with LoadWorldAt (or POST /_fake/scenario) was seeded at, or to real time for a scenario
+// loaded without one, or to WithWorldNow's reading for the world the server was built with;
+// otherwise (LoadWorld, a world without WithWorldNow) the clock is left where it is, so
+// time-dependent fields (an invite's is_expired) follow the current reading.
 func (s *Server) Reset() {
 	s.ctl.Lock()
-	initial := s.initial
+	initial, clock := s.initial, s.worldClock
 	s.ctl.Unlock()
+	clock.apply(s.clock)
 	s.store.Restore(initial)
 	s.journal.Clear()
 	s.faults.reset(s.seed)
@@ -125,11 +163,51 @@ func (s *Server) checkpointOrLog() {
 	}
 }
 
+// worldClock is what Reset does to the clock: nothing (the zero value), set it to at, or
+// put it on real time.
+type worldClock struct {
+	at   time.Time
+	real bool
+}
+
+func (w worldClock) apply(c *Clock) {
+	switch {
+	case w.real:
+		c.UseReal()
+	case !w.at.IsZero():
+		c.Set(w.at)
+	}
+}
+
 // LoadWorld replaces the whole state with a fresh store (same seed, same clock) seeded by
 // fn, applies WithAPIKey / WithSession, and makes it the world Reset returns to. The
 // journal, faults and clock are left as they are. On error nothing changes.
 func (s *Server) LoadWorld(fn World) error {
-	tmp := store.New(store.Options{Seed: s.seed, Clock: s.clock})
+	return s.loadWorld(fn, worldClock{})
+}
+
+// LoadWorldAt is LoadWorld for a world that lives at now (a scenario's now): it is seeded
+// with the clock reading now exactly, whatever the clock read before, the server's clock is
+// then set to now (time flows on from there unless it is a manual clock), and Reset comes
+// back to now. A zero now means real time: the clock is put back on the system clock
+// (Clock.UseReal) before seeding, and Reset does so again. On error nothing changes, the
+// clock included.
+func (s *Server) LoadWorldAt(fn World, now time.Time) error {
+	if now.IsZero() {
+		return s.loadWorld(fn, worldClock{real: true})
+	}
+	return s.loadWorld(fn, worldClock{at: now})
+}
+
+func (s *Server) loadWorld(fn World, wc worldClock) error {
+	var seedClock store.Clock = s.clock
+	switch {
+	case wc.real:
+		seedClock = store.SystemClock{}
+	case !wc.at.IsZero():
+		seedClock = store.NewManualClock(wc.at)
+	}
+	tmp := store.New(store.Options{Seed: s.seed, Clock: seedClock})
 	var d Defaults
 	err := tmp.Write(func(tx *store.Tx) error {
 		var err error
@@ -145,7 +223,9 @@ func (s *Server) LoadWorld(fn World) error {
 	s.ctl.Lock()
 	s.initial = snap
 	s.defaults = d
+	s.worldClock = wc
 	s.ctl.Unlock()
+	wc.apply(s.clock)
 	s.store.Restore(snap)
 	return s.checkpoint()
 }

@@ -1,9 +1,11 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -132,8 +134,8 @@ func TestClockOverHTTP(t *testing.T) {
 		detail string
 		attr   string
 	}{
-		{"neither", map[string]any{}, 400, "validation_error", "invalid_input", `Give exactly one of "advance" (a duration such as "72h") or "set" (an RFC 3339 time).`, ""},
-		{"both", map[string]any{"advance": "1h", "set": "2026-01-01T00:00:00Z"}, 400, "validation_error", "invalid_input", `Give exactly one of "advance" (a duration such as "72h") or "set" (an RFC 3339 time).`, ""},
+		{"neither", map[string]any{}, 400, "validation_error", "invalid_input", `Give exactly one of "advance" (a duration such as "72h"), "set" (an RFC 3339 time) or "real" (true: back to the system clock).`, ""},
+		{"both", map[string]any{"advance": "1h", "set": "2026-01-01T00:00:00Z"}, 400, "validation_error", "invalid_input", `Give exactly one of "advance" (a duration such as "72h"), "set" (an RFC 3339 time) or "real" (true: back to the system clock).`, ""},
 		{"bad duration", map[string]any{"advance": "3 days"}, 400, "validation_error", "invalid", `"3 days" is not a duration such as "72h" or "90s".`, "advance"},
 		{"bad time", map[string]any{"set": "tomorrow"}, 400, "validation_error", "invalid", `"tomorrow" is not an RFC 3339 time such as "2026-01-01T00:00:00Z".`, "set"},
 		{"no body", nil, 400, "validation_error", "invalid_input", "A JSON body is required.", ""},
@@ -151,7 +153,7 @@ func TestResetGoesBackToTheWorld(t *testing.T) {
 	e := newEnv(t)
 	first := e.newInvite("a@example.com")
 	e.do("POST", "/api/organizations/", map[string]any{"name": "Second"}).wantStatus(t, 201)
-	if _, err := e.srv.AddFault(Fault{Path: "/api/nothing/", Status: 500}); err != nil {
+	if _, err := e.srv.AddFault(Fault{Path: "/api/organizations/@current/roles/", Status: 500}); err != nil {
 		t.Fatal(err)
 	}
 	remove := e.srv.PrependReactor("", "/api/nothing/", func(*Incoming) (*Reaction, error) { return nil, nil })
@@ -188,7 +190,7 @@ func TestResetGoesBackToTheWorld(t *testing.T) {
 func TestResetOverHTTP(t *testing.T) {
 	e := newEnv(t)
 	e.newInvite("a@example.com")
-	e.adminCall("POST", "/_fake/faults", map[string]any{"path": "/api/nothing/", "status": 500}).wantStatus(t, 201)
+	e.adminCall("POST", "/_fake/faults", map[string]any{"path": "/api/organizations/@current/roles/", "status": 500}).wantStatus(t, 201)
 	r := e.adminCall("POST", "/_fake/reset", nil).wantStatus(t, 200)
 	if r.get("status").String() != "ok" {
 		t.Errorf("reset = %s", r.Body)
@@ -254,15 +256,15 @@ func TestLoadWorldAndScenarioRoute(t *testing.T) {
 		return Defaults{OrganizationID: org.ID, UserEmail: u.Email, UserUUID: u.UUID, APIKey: "phx_solo_key_0123456789"}, nil
 	}
 	var asked string
-	loader := func(spec json.RawMessage) (World, error) {
+	loader := func(spec json.RawMessage) (World, time.Time, error) {
 		asked = string(spec)
 		switch gjson.GetBytes(spec, "name").String() {
 		case "solo":
-			return small, nil
+			return small, time.Time{}, nil
 		case "broken":
-			return func(*store.Tx) (Defaults, error) { return Defaults{}, store.Invalid("broken scenario") }, nil
+			return func(*store.Tx) (Defaults, error) { return Defaults{}, store.Invalid("broken scenario") }, time.Time{}, nil
 		}
-		return nil, errors.New("unknown scenario")
+		return nil, time.Time{}, errors.New("unknown scenario")
 	}
 
 	t.Run("without a loader", func(t *testing.T) {
@@ -360,4 +362,117 @@ func journalIDs(rs []Request) string {
 		fmt.Fprintf(&b, "%d ", r.ID)
 	}
 	return b.String()
+}
+
+// TestLoadingAWorldSetsTheClock: a world loaded with its now is seeded at that now whatever
+// the clock read before, the clock then reads it, and Reset comes back to it; one without
+// a now puts the clock on real time, and Reset does so again.
+func TestLoadingAWorldSetsTheClock(t *testing.T) {
+	worldNow := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var seededAt time.Time
+	world := func(tx *store.Tx) (Defaults, error) {
+		seededAt = tx.Now()
+		return DefaultWorld(tx)
+	}
+	loader := func(spec json.RawMessage) (World, time.Time, error) {
+		if gjson.GetBytes(spec, "name").String() == "timeless" {
+			return world, time.Time{}, nil
+		}
+		return world, worldNow, nil
+	}
+	e := newEnv(t, WithScenarioLoader(loader))
+	clockNow := func() time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339Nano, e.adminCall("GET", "/_fake/clock", nil).wantStatus(t, 200).get("now").String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Whatever the clock did before: far behind the world's now, or far ahead.
+	for _, before := range []string{`{"set":"2020-01-01T00:00:00Z"}`, `{"set":"2031-01-01T00:00:00Z"}`} {
+		e.adminCall("POST", "/_fake/clock", before).wantStatus(t, 200)
+		e.adminCall("POST", "/_fake/scenario", `{"name":"timed"}`).wantStatus(t, 200)
+		if !seededAt.Equal(worldNow) || !clockNow().Equal(worldNow) {
+			t.Fatalf("after %s: seeded at %s, clock %s; want %s", before, seededAt, clockNow(), worldNow)
+		}
+	}
+	e.adminCall("POST", "/_fake/clock", `{"advance":"240h"}`).wantStatus(t, 200)
+	e.adminCall("POST", "/_fake/reset", nil).wantStatus(t, 200)
+	if !clockNow().Equal(worldNow) {
+		t.Errorf("clock after reset = %s, want the world's now %s", clockNow(), worldNow)
+	}
+	// A world with no now: real time, now and after reset.
+	e.adminCall("POST", "/_fake/clock", `{"set":"2020-01-01T00:00:00Z"}`).wantStatus(t, 200)
+	e.adminCall("POST", "/_fake/scenario", `{"name":"timeless"}`).wantStatus(t, 200)
+	real := func(at time.Time) bool { return at.Year() >= 2025 && at.Year() != 2031 } // the system clock, not a set reading
+	if !real(seededAt) || !real(clockNow()) {
+		t.Fatalf("a world without now: seeded at %s, clock %s; want real time", seededAt, clockNow())
+	}
+	e.adminCall("POST", "/_fake/clock", `{"set":"2031-01-01T00:00:00Z"}`).wantStatus(t, 200)
+	e.srv.Reset()
+	if !real(e.srv.Clock().Now()) {
+		t.Errorf("clock after reset = %s, want real time", e.srv.Clock().Now())
+	}
+	// LoadWorld (no now) leaves the clock alone, and so does Reset afterwards.
+	e.srv.Clock().Set(worldNow.Add(time.Hour))
+	if err := e.srv.LoadWorld(world); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Reset()
+	if got := e.srv.Clock().Now(); got.Before(worldNow.Add(time.Hour)) || got.After(worldNow.Add(2*time.Hour)) {
+		t.Errorf("clock after LoadWorld and Reset = %s, want it left at %s", got, worldNow.Add(time.Hour))
+	}
+}
+
+// TestClockBackToRealTime: {"real": true} and Clock.UseReal leave a manual clock, or a
+// moved one, for the system clock; Advance and Set still move it afterwards.
+func TestClockBackToRealTime(t *testing.T) {
+	e := newEnv(t) // a manual clock at testEpoch (2026-01-15)
+	e.adminCall("POST", "/_fake/clock", `{"set":"2020-01-01T00:00:00Z"}`).wantStatus(t, 200)
+	before := store.SystemClock{}.Now()
+	r := e.adminCall("POST", "/_fake/clock", `{"real":true}`).wantStatus(t, 200)
+	got, _ := time.Parse(time.RFC3339Nano, r.get("now").String())
+	if got.Before(before) || got.After(store.SystemClock{}.Now()) {
+		t.Fatalf("after real: %s, want the system clock's reading (about %s)", got, before)
+	}
+	e.srv.Clock().Advance(48 * time.Hour)
+	if d := e.srv.Clock().Now().Sub(store.SystemClock{}.Now()); d < 47*time.Hour || d > 49*time.Hour {
+		t.Errorf("Advance after real: %s ahead of the system clock, want 48h", d)
+	}
+	e.srv.Clock().UseReal()
+	if d := e.srv.Clock().Now().Sub(store.SystemClock{}.Now()); d > time.Minute || d < -time.Minute {
+		t.Errorf("UseReal: %s away from the system clock", d)
+	}
+	e.adminCall("POST", "/_fake/clock", `{"real":false}`).wantError(t, 400, "validation_error", "invalid",
+		`Only "real": true (back to the system clock) means something; to stop time, use "set".`, "real")
+	e.adminCall("POST", "/_fake/clock", `{"real":true,"advance":"1h"}`).wantError(t, 400, "validation_error", "invalid_input",
+		`Give exactly one of "advance" (a duration such as "72h"), "set" (an RFC 3339 time) or "real" (true: back to the system clock).`, "")
+}
+
+// TestScenarioLoadIsLogged: each world loaded through /_fake/scenario is logged with its
+// credentials, as the server logs its first world at start.
+func TestScenarioLoadIsLogged(t *testing.T) {
+	var buf bytes.Buffer
+	loader := func(json.RawMessage) (World, time.Time, error) { return DefaultWorld, testEpoch, nil }
+	e := newEnv(t, WithScenarioLoader(loader), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	e.adminCall("POST", "/_fake/scenario", `{"name":"default"}`).wantStatus(t, 200)
+	line := buf.String()
+	for _, want := range []string{"scenario loaded", "api_key=" + DefaultAPIKey, "session=" + DefaultSession, "user=" + DefaultUserEmail,
+		"organization=" + e.srv.Defaults().OrganizationID, "clock=2026-01-15T10:00:00Z"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log %q lacks %q", line, want)
+		}
+	}
+}
+
+// TestResetReturnsToTheStartingWorldsNow: with WithWorldNow, Reset puts the clock back to
+// the reading the starting world lives at.
+func TestResetReturnsToTheStartingWorldsNow(t *testing.T) {
+	e := newEnv(t, WithWorldNow(testEpoch))
+	e.srv.Clock().Set(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))
+	e.adminCall("POST", "/_fake/reset", nil).wantStatus(t, 200)
+	if got := e.srv.Clock().Now(); !got.Equal(testEpoch) {
+		t.Fatalf("clock after reset = %s, want %s", got, testEpoch)
+	}
 }

@@ -33,6 +33,23 @@ func endpointsDoc(t *testing.T) string {
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", rt.Method, rt.Path, scope, state)
 	}
+	b.WriteString("\n## Companions outside /api/organizations/\n\n")
+	b.WriteString("The calls PostHog's own clients (its CLI and MCP tool catalog, the agent toolkit, the Terraform\n")
+	b.WriteString("provider) make before any organization call: who the caller is, which key it holds, and the\n")
+	b.WriteString("projects by id. `{uuid}` takes `@me`; `{id}` takes `@current` (the calling key; the caller's\n")
+	b.WriteString("current project). A personal API key may retrieve itself and do nothing else with keys.\n\n")
+	fmt.Fprintf(&b, "%d operations.\n\n", len(companions(&Server{})))
+	b.WriteString("| Method | Path | API key scope |\n|---|---|---|\n")
+	for _, rt := range companions(&Server{}) {
+		scope := "`" + rt.Scope + "`"
+		switch {
+		case rt.Perm == permKeySelf && rt.Method == "GET" && strings.Contains(rt.Path, "{id}"):
+			scope = "any (the key itself only)"
+		case rt.Scope == "":
+			scope = "session"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s |\n", rt.Method, rt.Path, scope)
+	}
 	return b.String()
 }
 

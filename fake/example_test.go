@@ -212,6 +212,43 @@ func ExampleClock_Advance() {
 	// 2026-01-18T10:00:01Z true
 }
 
+// UseReal puts a clock built manual (or moved anywhere) back on real time; POST /_fake/clock
+// {"real": true} does the same over HTTP.
+func ExampleClock_UseReal() {
+	srv, ts := newFake()
+	defer ts.Close()
+	srv.Clock().Set(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+
+	srv.Clock().UseReal()
+
+	fmt.Println(srv.Clock().Now().Year() >= 2026)
+	// Output: true
+}
+
+// LoadWorldAt seeds a world at its own now, whatever the clock read before, leaves the clock
+// there, and Reset comes back to it (POST /_fake/scenario does this for scenarios).
+func ExampleServer_LoadWorldAt() {
+	srv, ts := newFake()
+	defer ts.Close()
+	srv.Clock().Set(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+
+	springNow := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if err := srv.LoadWorldAt(fake.DefaultWorld, springNow); err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv.Clock().Advance(240 * time.Hour)
+	srv.Reset()
+
+	_, org := send("GET", ts.URL+"/api/organizations/@current/", "")
+	var o struct {
+		Created string `json:"created_at"`
+	}
+	_ = json.Unmarshal([]byte(org), &o)
+	fmt.Println(o.Created, srv.Clock().Now().Format(time.RFC3339))
+	// Output: 2026-03-01T09:00:00Z 2026-03-01T09:00:00Z
+}
+
 // Everything above is also served over HTTP under /_fake/, for the standalone server
 // (go run ./cmd/fakehog) and tests in other languages.
 func Example_adminAPI() {

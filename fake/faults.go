@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +32,9 @@ type Fault struct {
 	Method string
 	// Path is a route template such as /api/organizations/{organization_id}/invites/ (any
 	// "{...}" segment matches any variable), a concrete path, or a prefix ending in "*"
-	// ("" = any). Trailing slashes do not matter.
+	// whose "{...}" segments match any segment, such as
+	// /api/organizations/{organization_id}/projects/* ("" = any). Trailing slashes do not
+	// matter. A path no route can match is refused by AddFault.
 	Path string
 	// OrgID matches the organization id as written in the URL ({organization_id}, or {id}
 	// of /api/organizations/{id}/); "" = any.
@@ -65,7 +68,8 @@ type Fault struct {
 	Times int
 
 	// Hits is how many requests the rule has applied to, and Remaining how many it still
-	// will (0 when Times is 0); both are filled in by Faults.
+	// will (0 when Times is 0: unlimited, which /_fake/faults shows as null); both are
+	// filled in by Faults.
 	Hits      int
 	Remaining int
 }
@@ -87,14 +91,18 @@ type faultJSON struct {
 	Drop         bool    `json:"drop,omitempty"`
 	Times        int     `json:"times"`
 	Hits         int     `json:"hits"`
-	Remaining    int     `json:"remaining"`
+	Remaining    *int    `json:"remaining"` // null: unlimited (times 0)
 }
 
 // MarshalJSON renders the rule as /_fake/faults does ("delay": "200ms").
 func (f Fault) MarshalJSON() ([]byte, error) {
 	j := faultJSON{ID: f.ID, Method: f.Method, Path: f.Path, OrgID: f.OrgID, BodyContains: f.BodyContains,
 		Probability: f.Probability, Status: f.Status, Type: f.Type, Code: f.Code, Detail: f.Detail,
-		RetryAfter: f.RetryAfter, Drop: f.Drop, Times: f.Times, Hits: f.Hits, Remaining: f.Remaining}
+		RetryAfter: f.RetryAfter, Drop: f.Drop, Times: f.Times, Hits: f.Hits}
+	if f.Times > 0 {
+		remaining := f.Remaining
+		j.Remaining = &remaining
+	}
 	if f.Delay != 0 {
 		j.Delay = f.Delay.String()
 	}
@@ -122,8 +130,12 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// validate checks a rule before it is added.
-func (f *Fault) validate() error {
+// faultMethods are the methods a rule may name (besides "" and "*").
+var faultMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// validate checks a rule before it is added: its values, and that its method and path can
+// match a request some route serves (a rule that never applies is a mistake to report).
+func (f *Fault) validate(table []route) error {
 	switch {
 	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
 		return store.FieldError("status", "invalid", "Ensure this value is an HTTP error status (400-599).")
@@ -139,6 +151,12 @@ func (f *Fault) validate() error {
 		return store.Invalid("A fault that drops the connection cannot also answer with a status.")
 	case f.Status == 0 && f.RetryAfter == 0 && f.Delay == 0 && !f.Drop:
 		return store.Invalid("A fault needs an effect: status, delay, retry_after or drop.")
+	case f.Method != "" && f.Method != "*" && !slices.Contains(faultMethods, strings.ToUpper(f.Method)):
+		return store.FieldError("method", "invalid", fmt.Sprintf("%q is not an HTTP method fakehog serves (%s, or \"*\" for any).", f.Method, strings.Join(faultMethods, ", ")))
+	case !canMatch(f.Path, table):
+		return store.FieldError("path", "invalid", fmt.Sprintf("No route matches %q: give a route template such as "+
+			"/api/organizations/{organization_id}/invites/, a path such as /api/organizations/@current/, or a prefix ending in \"*\" "+
+			"such as /api/organizations/{organization_id}/projects/* (see docs/endpoints.md).", f.Path))
 	}
 	return nil
 }
@@ -233,7 +251,7 @@ func (f *faultSet) reset(seed uint64) {
 //
 //	srv.AddFault(fake.Fault{Method: "POST", Path: "/api/organizations/{organization_id}/invites/", Status: 503, Times: 1})
 func (s *Server) AddFault(flt Fault) (int, error) {
-	if err := flt.validate(); err != nil {
+	if err := flt.validate(s.routeTable()); err != nil {
 		return 0, err
 	}
 	f := s.faults
@@ -569,4 +587,96 @@ func throttled(seconds int) *store.Error {
 		e.Detail = "Request was throttled. Expected available in 1 second."
 	}
 	return e
+}
+
+// matchPrefix reports whether path starts with prefix, where a "{...}" segment of prefix
+// matches any one non-empty segment of path: /api/organizations/{organization_id}/projects/
+// is a prefix of /api/organizations/@current/projects/7/. The last segment of prefix (after
+// its last "/") is a plain prefix of the path's segment there.
+func matchPrefix(prefix, path string) bool {
+	if !strings.Contains(prefix, "{") {
+		return strings.HasPrefix(path, prefix)
+	}
+	ps, xs := strings.Split(prefix, "/"), strings.Split(path, "/")
+	if len(xs) < len(ps) {
+		return false
+	}
+	last := len(ps) - 1
+	for i, seg := range ps[:last] {
+		if isVar(seg) {
+			if xs[i] == "" {
+				return false
+			}
+		} else if seg != xs[i] {
+			return false
+		}
+	}
+	if isVar(ps[last]) {
+		return xs[last] != ""
+	}
+	return strings.HasPrefix(xs[last], ps[last])
+}
+
+// canMatch reports whether some route of table can serve a request that pattern (a fault
+// rule's Path) matches, so that a rule that can never apply is refused when it is added.
+func canMatch(pattern string, table []route) bool {
+	switch {
+	case pattern == "" || pattern == "*":
+		return true
+	case !strings.HasPrefix(pattern, "/"):
+		return false
+	}
+	for _, rt := range table {
+		tmpl := rt.Path
+		switch {
+		case strings.HasSuffix(pattern, "*"):
+			if prefixFits(pattern[:len(pattern)-1], tmpl) {
+				return true
+			}
+		case strings.Contains(pattern, "{"):
+			if sameTemplate(pattern, tmpl) {
+				return true
+			}
+		default:
+			if templateServes(tmpl, pattern) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// prefixFits reports whether some path the template serves can start with prefix.
+func prefixFits(prefix, tmpl string) bool {
+	ps, ts := strings.Split(prefix, "/"), strings.Split(tmpl, "/")
+	if len(ps) > len(ts) {
+		return false
+	}
+	last := len(ps) - 1
+	for i, seg := range ps[:last] {
+		if !isVar(seg) && !isVar(ts[i]) && seg != ts[i] {
+			return false
+		}
+	}
+	return isVar(ps[last]) || isVar(ts[last]) || strings.HasPrefix(ts[last], ps[last])
+}
+
+// templateServes reports whether the template serves the concrete path (trailing slashes
+// aside), a variable segment taking any non-empty segment.
+func templateServes(tmpl, path string) bool {
+	ts := strings.Split(strings.Trim(tmpl, "/"), "/")
+	xs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ts) != len(xs) {
+		return false
+	}
+	for i, seg := range ts {
+		if isVar(seg) {
+			if xs[i] == "" {
+				return false
+			}
+		} else if seg != xs[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/tidwall/gjson"
 )
 
 // Fault injection and reactors, from Go and over /_fake/faults.
@@ -194,7 +195,12 @@ func TestFaultMatching(t *testing.T) {
 			[]string{"GET " + e.orgPath("members/")}},
 		{"organization", Fault{OrgID: strings.ToUpper(e.d.OrganizationID)}, []string{"GET " + e.orgPath("members/"), "GET " + e.orgPath("")},
 			[]string{"GET /api/organizations/" + other + "/members/", "GET /api/organizations/"}},
-		{"unrouted path", Fault{Path: "/api/nowhere/"}, []string{"GET /api/nowhere"}, []string{"GET /api/elsewhere/"}},
+		{"template prefix", Fault{Path: "/api/organizations/{organization_id}/projects/*"},
+			[]string{"GET " + e.orgPath("projects/"), "GET /api/organizations/@current/projects/1/", "PATCH /api/organizations/" + other + "/projects/2/"},
+			[]string{"GET " + e.orgPath("members/"), "GET /api/organizations/", "GET " + e.orgPath("projects")}},
+		{"template prefix, partial segment", Fault{Path: "/api/organizations/{id}/pipeline_*"},
+			[]string{"GET " + e.orgPath("pipeline_destinations/"), "GET /api/organizations/@current/pipeline_frontend_apps/"},
+			[]string{"GET " + e.orgPath("plugins/")}},
 		{"any", Fault{}, []string{"GET /api/organizations/", "DELETE /api/nowhere/"}, nil},
 	}
 	for _, c := range cases {
@@ -256,8 +262,8 @@ func TestFaultTimesOrderAndCounters(t *testing.T) {
 		t.Error("RemoveFault reported wrongly")
 	}
 	e.do("GET", "/api/organizations/", nil).wantStatus(t, 200)
-	c := e.addFault(Fault{Path: "/x/", Status: 500, Times: 3})
-	e.sendUnchecked("GET", "/x/", nil)
+	c := e.addFault(Fault{Path: "/api/organizations/@current/roles/", Status: 500, Times: 3})
+	e.sendUnchecked("GET", "/api/organizations/@current/roles/", nil)
 	if f := e.srv.Faults(); f[0].ID != c || f[0].Hits != 1 || f[0].Remaining != 2 || c <= b {
 		t.Errorf("counters = %+v", f)
 	}
@@ -448,4 +454,77 @@ func TestReactors(t *testing.T) {
 	}
 	e.srv.ClearFaults()
 	e.do("DELETE", e.orgPath(""), nil).wantStatus(t, 204)
+}
+
+// TestFaultRulesThatCanNeverMatchAreRefused: a method or path no route serves is a mistake
+// (a typo would otherwise silently do nothing): 400 naming the field, from Go and over HTTP.
+func TestFaultRulesThatCanNeverMatchAreRefused(t *testing.T) {
+	e := newEnv(t)
+	refused := []struct {
+		fault Fault
+		json  string
+		attr  string
+	}{
+		{Fault{Path: "/api/organisations/", Status: 500}, `{"path":"/api/organisations/","status":500}`, "path"},
+		{Fault{Path: "/api/organizations/{organization_id}/nothing/", Status: 500}, `{"path":"/api/organizations/{organization_id}/nothing/","status":500}`, "path"},
+		{Fault{Path: "/api/organizations/{organization_id}/nothing/*", Status: 500}, `{"path":"/api/organizations/{organization_id}/nothing/*","status":500}`, "path"},
+		{Fault{Path: "/api/organizations/@current/invites/x/y/z/", Status: 500}, `{"path":"/api/organizations/@current/invites/x/y/z/","status":500}`, "path"},
+		{Fault{Path: "api/organizations/", Status: 500}, `{"path":"api/organizations/","status":500}`, "path"},
+		{Fault{Path: "/_fake/reset", Status: 500}, `{"path":"/_fake/reset","status":500}`, "path"},
+		{Fault{Method: "FETCH", Status: 500}, `{"method":"FETCH","status":500}`, "method"},
+	}
+	for _, c := range refused {
+		_, err := e.srv.AddFault(c.fault)
+		var se *store.Error
+		if !errors.As(err, &se) || se.Status != 400 || se.Code != "invalid" || se.Attr != c.attr {
+			t.Errorf("AddFault(%+v) = %v, want 400 naming %q", c.fault, err, c.attr)
+		}
+		r := e.adminCall("POST", "/_fake/faults", c.json)
+		if r.Status != 400 || r.get("attr").String() != c.attr || r.get("type").String() != "validation_error" {
+			t.Errorf("POST /_fake/faults %s → %d %s", c.json, r.Status, r.Body)
+		}
+	}
+	if n := len(e.srv.Faults()); n != 0 {
+		t.Fatalf("%d refused rules were added", n)
+	}
+	for _, path := range []string{"", "*", "/api/*", "/api/organizations/", "/api/organizations/@current/invites",
+		"/api/organizations/{id}/", "/api/organizations/{organization_id}/projects/*", "/api/organizations/{x}/pipeline_*",
+		"/api/organizations/" + e.d.OrganizationID + "/roles/"} {
+		if _, err := e.srv.AddFault(Fault{Path: path, Method: "get", Status: 500}); err != nil {
+			t.Errorf("AddFault(path %q) = %v", path, err)
+		}
+	}
+}
+
+// TestFaultRemainingOfAnUnlimitedRuleIsNull: over HTTP, remaining is null for a rule
+// without times (unlimited), a count for one with.
+func TestFaultRemainingOfAnUnlimitedRuleIsNull(t *testing.T) {
+	e := newEnv(t)
+	unlimited := e.adminCall("POST", "/_fake/faults", `{"path":"/api/organizations/","status":503}`).wantStatus(t, 201)
+	if v := unlimited.get("remaining"); v.Type != gjson.Null || !v.Exists() {
+		t.Errorf("remaining of an unlimited rule = %s", v.Raw)
+	}
+	limited := e.adminCall("POST", "/_fake/faults", `{"path":"/api/organizations/","status":503,"times":2}`).wantStatus(t, 201)
+	if v := limited.get("remaining"); v.Raw != "2" {
+		t.Errorf("remaining of a rule for 2 requests = %s", v.Raw)
+	}
+	list := e.adminCall("GET", "/_fake/faults", nil).wantStatus(t, 200)
+	if list.get("results.0.remaining").Type != gjson.Null || list.get("results.1.remaining").Raw != "2" {
+		t.Errorf("list = %s", list.Body)
+	}
+}
+
+// TestFaultIDsAreNotReusedAcrossReset: after Reset (or ClearFaults) new rules get new ids,
+// so an id a test kept can never name another rule.
+func TestFaultIDsAreNotReusedAcrossReset(t *testing.T) {
+	e := newEnv(t)
+	first := e.addFault(Fault{Path: "/api/organizations/", Status: 503})
+	e.srv.Reset()
+	second := e.addFault(Fault{Path: "/api/organizations/", Status: 503})
+	e.adminCall("POST", "/_fake/reset", nil).wantStatus(t, 200)
+	third := e.adminCall("POST", "/_fake/faults", `{"status":500}`).wantStatus(t, 201).get("id").Int()
+	if !(first < second && int64(second) < third) {
+		t.Errorf("ids %d, %d, %d: reused across reset", first, second, third)
+	}
+	e.adminCall("GET", "/_fake/faults/"+itoa(first), nil).wantStatus(t, 404)
 }

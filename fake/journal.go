@@ -534,7 +534,8 @@ func (b *bodyTap) Read(p []byte) (int, error) {
 func (b *bodyTap) Close() error { return b.rc.Close() }
 
 // matchPath reports whether a request (its concrete path and route template) matches
-// pattern: "" or "*" match all; a pattern ending in "*" is a prefix of the path; a pattern
+// pattern: "" or "*" match all; a pattern ending in "*" is a prefix of the path, its "{...}"
+// segments matching any segment (matchPrefix); a pattern
 // with "{...}" segments is compared with the template, any variable matching any variable;
 // anything else is compared with the path. Trailing slashes are ignored.
 func matchPath(pattern, path, template string) bool {
@@ -542,7 +543,7 @@ func matchPath(pattern, path, template string) bool {
 	case pattern == "" || pattern == "*":
 		return true
 	case strings.HasSuffix(pattern, "*"):
-		return strings.HasPrefix(path, pattern[:len(pattern)-1])
+		return matchPrefix(pattern[:len(pattern)-1], path)
 	case strings.Contains(pattern, "{"):
 		return template != "" && sameTemplate(pattern, template)
 	}

@@ -411,7 +411,7 @@ func TestNoFaultsNoExtraAllocations(t *testing.T) {
 		return testing.AllocsPerRun(50, func() { srv.ServeHTTP(httptest.NewRecorder(), req) })
 	}
 	base := run()
-	id, _ := srv.AddFault(Fault{Path: "/never/", Status: 500})
+	id, _ := srv.AddFault(Fault{Path: "/api/organizations/@current/roles/", Status: 500})
 	armed := run()
 	srv.RemoveFault(id)
 	after := run()

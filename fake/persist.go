@@ -23,7 +23,9 @@ import (
 // is made durable is the sequence of write requests, not their effects:
 //
 //   - write.log holds every API request that ran in a write transaction: method, URL, the
-//     headers that decide its outcome, body and clock reading, appended and fsynced while
+//     headers that decide its outcome, the body exactly as it was sent (JSON, form-encoded or
+//     multipart, with its Content-Type), the clock reading and the outcome it was answered
+//     with (success or the error's status), appended and fsynced while
 //     the transaction still holds the store's lock, before the response is sent. A request
 //     that was answered is therefore on disk; one that was not is either wholly there (and
 //     is replayed whole) or not at all.
@@ -34,11 +36,20 @@ import (
 //
 // Each log record is framed as [length uint32][crc32 uint32][JSON]; on start the log is
 // read up to the first record that is short or fails its checksum (a write torn by a
-// crash), cut there, and replayed on top of the snapshot.
+// crash), cut there, and replayed on top of the snapshot. A replayed write must end as it
+// ended the first time; one that does not means the directory is corrupt or was written by
+// another fakehog, and the server refuses to start (naming the record and the directory)
+// rather than serve a state that silently lacks an acknowledged write.
+//
+// snapshot.json carries dirFormat, and its state StateFormat: a directory of another
+// version is refused at start, never misread.
 
 const (
 	snapshotFile = "snapshot.json"
 	logFile      = "write.log"
+	// dirFormat is the version of the data directory's layout (snapshot.json and the
+	// records of write.log). Version 2 logs bodies as sent and each write's outcome.
+	dirFormat = 2
 )
 
 // compactEvery is how many logged writes trigger a new snapshot (a variable for tests).
@@ -57,6 +68,9 @@ type logRecord struct {
 	URL    string              `json:"url"`
 	Header map[string][]string `json:"header,omitempty"`
 	Body   []byte              `json:"body,omitempty"`
+	// Outcome is how the write ended when it was answered: 0 for success, else the status
+	// of the error it was answered with. Replay must end the same way.
+	Outcome int `json:"outcome"`
 }
 
 // persistedHeaders are the request headers a write's outcome can depend on.
@@ -64,6 +78,7 @@ var persistedHeaders = []string{"Authorization", "Cookie", "Content-Type", "Host
 
 // snapshotDoc is the content of snapshot.json.
 type snapshotDoc struct {
+	Format   int             `json:"format"` // dirFormat
 	Seq      uint64          `json:"seq"`
 	Time     time.Time       `json:"time"` // the store clock's reading when it was taken
 	Defaults Defaults        `json:"defaults"`
@@ -107,10 +122,14 @@ func (s *Server) openPersistence(dir string) error {
 	}
 	var doc snapshotDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, snapshotFile), err)
+		return fmt.Errorf("%s is unreadable (%v); %s", snapshotFile, err, startAfresh)
+	}
+	if doc.Format != dirFormat {
+		return fmt.Errorf("it was written by another fakehog version (directory format %d; this fakehog reads format %d only); %s",
+			doc.Format, dirFormat, startAfresh)
 	}
 	if err := s.store.ImportJSON(doc.State); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, snapshotFile), err)
+		return fmt.Errorf("%s: %v; %s", snapshotFile, err, startAfresh)
 	}
 	s.defaults = doc.Defaults
 	p.seq = doc.Seq
@@ -135,7 +154,12 @@ func (s *Server) openPersistence(dir string) error {
 		if rec.Seq <= p.seq {
 			continue // already in the snapshot (a crash came between snapshot and log reset)
 		}
-		s.replayRecord(rec)
+		if err := s.replayRecord(rec); err != nil {
+			p.replay = false
+			_ = p.log.Close()
+			return fmt.Errorf("%s record %d (%s %s): %w; the directory is corrupt or was written by another fakehog version, and starting would lose that write; %s",
+				logFile, rec.Seq, rec.Method, rec.URL, err, startAfresh)
+		}
 		p.seq = rec.Seq
 		if rec.Time.After(p.lastTime) {
 			p.lastTime = rec.Time
@@ -148,6 +172,9 @@ func (s *Server) openPersistence(dir string) error {
 	s.logger.Info("state restored from the data directory", "dir", dir, "snapshot_seq", doc.Seq, "replayed_writes", replayed)
 	return nil
 }
+
+// startAfresh tells how to start afresh when a data directory cannot be served.
+const startAfresh = "to start afresh, move the directory away (or delete it) and start again"
 
 func (p *persister) openLog(truncate bool) error {
 	flags := os.O_CREATE | os.O_RDWR
@@ -200,7 +227,9 @@ func (s *Server) writeInStore(r *http.Request, body *requestBody, run func(tx *s
 		return s.store.Write(run)
 	}
 	if p.replay {
-		return s.store.WriteAt(s.replayTime, run)
+		err := s.store.WriteAt(s.replayTime, run)
+		s.replayed, s.replayOutcome = true, outcomeOf(err)
+		return err
 	}
 	return s.store.Write(func(tx *store.Tx) error {
 		p.mu.Lock()
@@ -210,7 +239,7 @@ func (s *Server) writeInStore(r *http.Request, body *requestBody, run func(tx *s
 			return errNotDurable
 		}
 		err := run(tx)
-		rec := logRecord{Time: tx.Now(), Method: r.Method, URL: r.URL.RequestURI(), Header: map[string][]string{}}
+		rec := logRecord{Time: tx.Now(), Method: r.Method, URL: r.URL.RequestURI(), Header: map[string][]string{}, Outcome: outcomeOf(err)}
 		for _, h := range persistedHeaders {
 			if v := r.Header.Values(h); len(v) > 0 {
 				rec.Header[h] = v
@@ -220,7 +249,7 @@ func (s *Server) writeInStore(r *http.Request, body *requestBody, run func(tx *s
 			rec.Header["Host"] = []string{r.Host}
 		}
 		if body != nil {
-			rec.Body = body.raw
+			rec.Body = body.sent
 		}
 		if perr := s.appendRecord(tx, rec); perr != nil {
 			s.logger.Error("the data directory failed; refusing writes from now on", "err", perr)
@@ -271,7 +300,7 @@ func (s *Server) appendRecord(tx *store.Tx, rec logRecord) error {
 
 // writeSnapshot replaces snapshot.json atomically, then empties the log. Callers hold p.mu.
 func (p *persister) writeSnapshot(d Defaults, state []byte, now time.Time) error {
-	doc, err := json.Marshal(snapshotDoc{Seq: p.seq, Time: now, Defaults: d, State: state})
+	doc, err := json.Marshal(snapshotDoc{Format: dirFormat, Seq: p.seq, Time: now, Defaults: d, State: state})
 	if err != nil {
 		return err
 	}
@@ -363,22 +392,42 @@ func (s *Server) persistedTouch(keyID string) {
 	})
 }
 
+// outcomeOf is a write's outcome as logged: 0 for success, else its error's status.
+func outcomeOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	var e *store.Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	return http.StatusInternalServerError
+}
+
+// outcomeText describes an outcome for the error a failed replay returns.
+func outcomeText(o int) string {
+	if o == 0 {
+		return "success"
+	}
+	return fmt.Sprintf("error %d", o)
+}
+
 // replayRecord runs a logged request again, at its logged time, through the same pipeline
-// (without journal or faults), discarding the answer.
-func (s *Server) replayRecord(rec logRecord) {
+// (without journal or faults), and checks that it ends as it ended the first time.
+func (s *Server) replayRecord(rec logRecord) error {
 	if rec.Method == touchRecord {
-		_ = s.store.WriteAt(rec.Time, func(tx *store.Tx) error {
+		return s.store.WriteAt(rec.Time, func(tx *store.Tx) error {
+			// A key gone by then (deleted by the request that used it) was not bumped the
+			// first time either.
 			if k := tx.APIKeyByID(rec.URL); k != nil {
 				tx.TouchAPIKey(k)
 			}
 			return nil
 		})
-		return
 	}
 	req, err := http.NewRequest(rec.Method, rec.URL, bytes.NewReader(rec.Body))
 	if err != nil {
-		s.logger.Warn("skipping an unreadable logged write", "seq", rec.Seq, "err", err)
-		return
+		return fmt.Errorf("unreadable: %w", err)
 	}
 	for k, v := range rec.Header {
 		req.Header[k] = v
@@ -388,7 +437,15 @@ func (s *Server) replayRecord(rec logRecord) {
 	}
 	req.RequestURI = rec.URL
 	s.replayTime = rec.Time
+	s.replayed, s.replayOutcome = false, 0
 	s.serveRecovering(discardWriter{header: http.Header{}}, req)
+	switch {
+	case !s.replayed:
+		return fmt.Errorf("it was answered with %s when it was made, but on replay it never reached the store", outcomeText(rec.Outcome))
+	case s.replayOutcome != rec.Outcome:
+		return fmt.Errorf("it was answered with %s when it was made, but with %s on replay", outcomeText(rec.Outcome), outcomeText(s.replayOutcome))
+	}
+	return nil
 }
 
 // discardWriter is a ResponseWriter that keeps nothing.

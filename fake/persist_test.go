@@ -2,11 +2,18 @@ package fake
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"mime/multipart"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/fakehog/fakehog/fake/store"
 )
 
 // persistedEnv starts a server on dir, as the dev server does with -data-dir.
@@ -95,3 +102,127 @@ func TestPersistenceRefusesWritesWhenTheDiskFails(t *testing.T) {
 }
 
 var _ = httptest.NewRecorder
+
+// TestPersistenceReplaysEveryContentType: writes sent form-encoded, multipart and as JSON
+// are all there after a restart (the log keeps the body as sent, with its content type).
+func TestPersistenceReplaysEveryContentType(t *testing.T) {
+	dir := t.TempDir()
+	a := persistedEnv(t, dir)
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	_ = mw.WriteField("target_email", "multipart@example.com")
+	_ = mw.WriteField("level", "8")
+	_ = mw.Close()
+	bodies := []rawBody{
+		{"application/x-www-form-urlencoded", "target_email=form%40example.com&level=1"},
+		{mw.FormDataContentType(), mp.String()},
+		{"application/json", `{"target_email":"json@example.com"}`},
+		{"application/json; charset=utf-8", `{"target_email":"charset@example.com"}`},
+	}
+	for _, b := range bodies {
+		a.do("POST", a.orgPath("invites/"), b).wantStatus(t, 201)
+	}
+	a.do("PATCH", "/api/organizations/@current/", rawBody{"application/x-www-form-urlencoded", "name=Formed"}).wantStatus(t, 200)
+	a.do("POST", a.orgPath("invites/"), rawBody{"application/x-www-form-urlencoded", "target_email=not-an-email"}).wantStatus(t, 400)
+	want, _ := a.srv.ExportState()
+	a.srv.Close()
+
+	b := persistedEnv(t, dir)
+	got, _ := b.srv.ExportState()
+	if !bytes.Equal(want, got) {
+		t.Fatal("state after restart differs from before")
+	}
+	if n := b.do("GET", b.orgPath("invites/"), nil).get("count").Int(); n != 4 {
+		t.Fatalf("invites after restart = %d, want 4", n)
+	}
+	if name := b.do("GET", "/api/organizations/@current/", nil).get("name").String(); name != "Formed" {
+		t.Fatalf("name after restart = %q", name)
+	}
+}
+
+// rewriteLog applies change to every request record of dir's write log, re-framing them.
+func rewriteLog(t *testing.T, dir string, change func(*logRecord)) {
+	t.Helper()
+	records, _, err := readLog(filepath.Join(dir, logFile))
+	if err != nil || len(records) == 0 {
+		t.Fatalf("log: %d records, %v", len(records), err)
+	}
+	var out []byte
+	for _, rec := range records {
+		if rec.Method != touchRecord {
+			change(&rec)
+		}
+		payload, _ := json.Marshal(rec)
+		frame := make([]byte, 8, 8+len(payload))
+		binary.BigEndian.PutUint32(frame[0:4], uint32(len(payload)))
+		binary.BigEndian.PutUint32(frame[4:8], crc32.ChecksumIEEE(payload))
+		out = append(out, append(frame, payload...)...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, logFile), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPersistenceRefusesAReplayThatDiffers: a logged write that does not end on replay as
+// it ended when it was answered stops the server from starting, with an error naming the
+// record, the directory and how to start afresh — never a silent loss.
+func TestPersistenceRefusesAReplayThatDiffers(t *testing.T) {
+	cases := map[string]func(*logRecord){
+		"body no longer valid":     func(r *logRecord) { r.Body = []byte(`{"target_email":"not-an-email"}`) },
+		"answered otherwise":       func(r *logRecord) { r.Outcome = 400 },
+		"refused before the store": func(r *logRecord) { r.Header["Content-Type"] = []string{"text/plain"} },
+	}
+	for name, change := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			a := persistedEnv(t, dir)
+			a.do("POST", a.orgPath("invites/"), map[string]any{"target_email": "kept@example.com"}).wantStatus(t, 201)
+			a.srv.Close()
+			rewriteLog(t, dir, change)
+			_, err := New(WithSeed(1), WithDataDir(dir))
+			if err == nil {
+				t.Fatal("a server started on a log whose replay differs")
+			}
+			for _, want := range []string{dir, "write.log record 1 (POST /api/organizations/", "start afresh"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not name %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestPersistenceRefusesAnotherVersion: a data directory of another format version (or one
+// from before versions) is refused with an error saying so, never misread.
+func TestPersistenceRefusesAnotherVersion(t *testing.T) {
+	for name, change := range map[string]func(map[string]any){
+		"older directory": func(doc map[string]any) { delete(doc, "format") },
+		"newer directory": func(doc map[string]any) { doc["format"] = dirFormat + 1 },
+		"newer state":     func(doc map[string]any) { doc["state"].(map[string]any)["$format"] = store.StateFormat + 1 },
+		"state of no version": func(doc map[string]any) {
+			doc["state"] = doc["state"].(map[string]any)["state"]
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			a := persistedEnv(t, dir)
+			a.srv.Close()
+			path := filepath.Join(dir, snapshotFile)
+			data, _ := os.ReadFile(path)
+			var doc map[string]any
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			change(doc)
+			data, _ = json.Marshal(doc)
+			_ = os.WriteFile(path, data, 0o644)
+			_, err := New(WithSeed(1), WithDataDir(dir))
+			if err == nil {
+				t.Fatal("a server started on a directory of another version")
+			}
+			if !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "version") || !strings.Contains(err.Error(), "start afresh") {
+				t.Errorf("error %q does not name the directory, the version and what to do", err)
+			}
+		})
+	}
+}

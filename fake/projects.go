@@ -240,3 +240,30 @@ func (s *Server) projectGenerateConversationsPublicToken(c *call) (any, error) {
 	c.tx.GenerateConversationsPublicToken(p)
 	return projectView(c, p), nil
 }
+
+// environmentView is the project as /api/environments/{id}/ answers it (PostHog's
+// TeamSerializer: the project's fields plus the environment's own project_id).
+func environmentView(c *call, p *store.Project) map[string]any {
+	out := projectView(c, p)
+	out["project_id"] = p.ID
+	return out
+}
+
+func (s *Server) getEnvironment(c *call) (any, error) {
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	return environmentView(c, p), nil
+}
+
+func (s *Server) updateEnvironment(c *call) (any, error) {
+	if _, err := s.updateProject(c); err != nil {
+		return nil, err
+	}
+	p, err := c.targetProject()
+	if err != nil {
+		return nil, err
+	}
+	return environmentView(c, p), nil
+}

@@ -24,6 +24,16 @@ const (
 	// permOrgDetail: the organization detail routes: an organization the caller does not
 	// belong to is 404 "Not found.", as PostHog's queryset filters it out.
 	permOrgDetail
+	// permSelf: the caller's own records outside any organization (/api/users/): only
+	// authentication and the key's scope; keys scoped to projects or organizations pass.
+	permSelf
+	// permKeySelf: /api/personal_api_keys/ (PersonalApiKeySelfAccessPermission): a personal
+	// API key may only retrieve itself; everything else needs a session. No scope applies.
+	permKeySelf
+	// permProject: /api/projects/{id}/ and /api/environments/{id}/: the project (or
+	// @current) is looked up across the caller's organizations (404 when the caller is no
+	// member of its organization), then the key's policy, organization, project and scope.
+	permProject
 )
 
 // route is one row of the route table (routes.go).
@@ -109,7 +119,7 @@ func (s *Server) buildRouter() *pathRouter {
 // routeTable returns the table built once per server.
 func (s *Server) routeTable() []route {
 	if s.table == nil {
-		s.table = routes(s)
+		s.table = append(routes(s), companions(s)...)
 	}
 	return s.table
 }

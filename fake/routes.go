@@ -168,3 +168,27 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/welcome/current/", "", permMember, 0, s.welcomeCurrent},
 	}
 }
+
+// companions are the operations outside /api/organizations/ that every client calls before
+// (or instead of) the organization endpoints: who the caller is and which key it holds, and
+// the projects by id. They run through the same pipeline (router.go, auth.go); docs/endpoints.md
+// lists them in a section of their own.
+func companions(s *Server) []route {
+	return []route{
+		{"GET", "/api/users/{uuid}/", "user:read", permSelf, 0, s.getUser},
+		{"PATCH", "/api/users/{uuid}/", "user:write", permSelf, 0, s.updateUser},
+		{"GET", "/api/personal_api_keys/", "", permKeySelf, 0, s.listPersonalAPIKeys},
+		{"POST", "/api/personal_api_keys/", "", permKeySelf, 201, s.createPersonalAPIKey},
+		{"GET", "/api/personal_api_keys/{id}/", "", permKeySelf, 0, s.getPersonalAPIKey},
+		{"PUT", "/api/personal_api_keys/{id}/", "", permKeySelf, 0, s.updatePersonalAPIKey},
+		{"PATCH", "/api/personal_api_keys/{id}/", "", permKeySelf, 0, s.updatePersonalAPIKey},
+		{"DELETE", "/api/personal_api_keys/{id}/", "", permKeySelf, 204, s.deletePersonalAPIKey},
+		{"POST", "/api/personal_api_keys/{id}/roll/", "", permKeySelf, 0, s.rollPersonalAPIKey},
+		{"GET", "/api/projects/{id}/", "project:read", permProject, 0, s.getProject},
+		{"PATCH", "/api/projects/{id}/", "project:write", permProject, 0, s.updateProject},
+		{"DELETE", "/api/projects/{id}/", "project:write", permProject, 204, s.deleteProject},
+		{"GET", "/api/environments/{id}/", "project:read", permProject, 0, s.getEnvironment},
+		{"PATCH", "/api/environments/{id}/", "project:write", permProject, 0, s.updateEnvironment},
+		{"DELETE", "/api/environments/{id}/", "project:write", permProject, 204, s.deleteProject},
+	}
+}

@@ -52,10 +52,14 @@ type Server struct {
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
 	replayTime time.Time  // the logged clock reading of the write being replayed
+	// replayed and replayOutcome tell how the write being replayed ended (persist.go).
+	replayed      bool
+	replayOutcome int
 
-	ctl      sync.Mutex      // guards defaults and initial
-	defaults Defaults        // the current world's credentials
-	initial  *store.Snapshot // the state Reset returns to
+	ctl        sync.Mutex      // guards defaults, initial and worldClock
+	defaults   Defaults        // the current world's credentials
+	initial    *store.Snapshot // the state Reset returns to
+	worldClock worldClock      // what Reset does to the clock (control.go)
 }
 
 // Defaults is what the default world holds: the owner's credentials and ids, so callers can
@@ -87,6 +91,7 @@ type config struct {
 	adminToken   string
 	loader       ScenarioLoader
 	dataDir      string
+	worldNow     time.Time
 	basePath     string
 }
 
@@ -191,9 +196,17 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.initial = s.store.Snapshot()
 	s.router = s.buildRouter()
+	if !cfg.worldNow.IsZero() {
+		s.worldClock = worldClock{at: cfg.worldNow}
+	}
 	if cfg.dataDir != "" {
 		if err := s.openPersistence(cfg.dataDir); err != nil {
 			return nil, fmt.Errorf("data directory %s: %w", cfg.dataDir, err)
+		}
+		// Reset restores the state the directory held; its clock must not go back
+		// before that state's latest write.
+		if last := s.PersistedTime(); !s.worldClock.at.IsZero() && last.After(s.worldClock.at) {
+			s.worldClock.at = last
 		}
 	}
 	return s, nil

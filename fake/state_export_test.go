@@ -2,12 +2,14 @@ package fake
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/fakehog/fakehog/fake/store"
+	"github.com/tidwall/gjson"
 )
 
 // TestStateExportRoundTrip: an export imported into another server gives the same export
@@ -19,7 +21,7 @@ func TestStateExportRoundTrip(t *testing.T) {
 	a.do("POST", a.orgPath("projects/"), map[string]any{"name": "Second"}).wantStatus(t, 201)
 	a.do("PATCH", a.orgPath("projects/"+itoa(a.d.ProjectID)+"/"), map[string]any{"app_urls": []string{"https://a.example"}, "week_start_day": 1}).wantStatus(t, 200)
 	a.do("POST", a.orgPath("domains/"), map[string]any{"domain": "export.example.com"}).wantStatus(t, 201)
-	a.do("POST", a.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x"}).wantStatus(t, 201)
+	a.do("POST", a.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x", "cimd_url": partnerURL}).wantStatus(t, 201)
 
 	first, err := a.srv.ExportState()
 	if err != nil {
@@ -110,4 +112,36 @@ func TestSnapshotOverHTTP(t *testing.T) {
 		t.Fatalf("garbage import → %d, want 400", res.StatusCode)
 	}
 	res.Body.Close()
+}
+
+// TestStateExportCarriesItsFormatVersion: every export starts with "$format"; an import of
+// another version, or of none, is refused (400 over HTTP, naming the versions) and changes
+// nothing.
+func TestStateExportCarriesItsFormatVersion(t *testing.T) {
+	e := newEnv(t)
+	before, _ := e.srv.ExportState()
+	if want := `{"$format":` + itoa(store.StateFormat) + `,"state":{`; !strings.HasPrefix(string(before), want) {
+		t.Fatalf("export starts %.40s, want %s", before, want)
+	}
+	inner := gjson.GetBytes(before, "state").Raw
+	for name, c := range map[string]struct{ data, detail string }{
+		"newer":      {`{"$format":` + itoa(store.StateFormat+1) + `,"state":` + inner + `}`, "format version " + itoa(store.StateFormat+1)},
+		"not number": {`{"$format":"1","state":` + inner + `}`, "format version"},
+		"none":       {inner, `no "$format" version`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := e.srv.ImportState([]byte(c.data))
+			if !errors.Is(err, store.ErrStateFormat) || !strings.Contains(err.Error(), c.detail) {
+				t.Fatalf("import error = %v, want %q", err, c.detail)
+			}
+			r := e.sendUnchecked("PUT", "/_fake/snapshot", rawBody{"application/json", c.data})
+			if r.Status != 400 || !strings.Contains(r.get("detail").String(), c.detail) {
+				t.Fatalf("PUT /_fake/snapshot → %d %s", r.Status, r.Body)
+			}
+		})
+	}
+	after, _ := e.srv.ExportState()
+	if !bytes.Equal(before, after) {
+		t.Fatal("a refused import changed the state")
+	}
 }

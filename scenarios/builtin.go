@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fakehog/fakehog/fake"
 	"github.com/fakehog/fakehog/fake/store"
@@ -54,14 +55,15 @@ func isBuiltinName(s string) bool {
 }
 
 // Option starts a server from the scenario: its seed, its world and, when the scenario sets
-// now, a manual clock standing there (move it with srv.Clock()). Options given after it win.
+// now, a manual clock standing there (move it with srv.Clock()), to which Reset returns
+// (fake.WithWorldNow). Options given after it win.
 //
 //	srv, err := fake.New(sc.Option())
 //	ts := httptestutil.NewServer(t, sc.Option())
 func (s *Scenario) Option() fake.Option {
 	opts := []fake.Option{fake.WithSeed(s.Seed), fake.WithWorld(s.World())}
 	if !s.Now.IsZero() {
-		opts = append(opts, fake.WithClock(store.NewManualClock(s.Now)))
+		opts = append(opts, fake.WithClock(store.NewManualClock(s.Now)), fake.WithWorldNow(s.Now))
 	}
 	return combine(opts...)
 }
@@ -118,10 +120,10 @@ func (s *Scenario) Logins() []Login {
 
 // Loader is a fake.ScenarioLoader (fake.WithScenarioLoader) for POST /_fake/scenario. The
 // body is {"name": "<builtin>"} or {"yaml": "<scenario document>"}. The server seeds the
-// world with its own seed and clock (set the clock first with POST /_fake/clock to pin a
-// scenario's now); generated data still follows the scenario's seed.
+// world with its own seed at the scenario's now (its clock is set there; a scenario without
+// now puts it back on real time); generated data still follows the scenario's seed.
 func Loader() fake.ScenarioLoader {
-	return func(spec json.RawMessage) (fake.World, error) {
+	return func(spec json.RawMessage) (fake.World, time.Time, error) {
 		var req struct {
 			Name *string `json:"name"`
 			YAML *string `json:"yaml"`
@@ -129,24 +131,24 @@ func Loader() fake.ScenarioLoader {
 		dec := json.NewDecoder(bytes.NewReader(spec))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil || (req.Name == nil) == (req.YAML == nil) {
-			return nil, store.Invalid(`Give either "name" (a builtin scenario: ` + strings.Join(Builtins(), ", ") + `) or "yaml" (a scenario document).`)
+			return nil, time.Time{}, store.Invalid(`Give either "name" (a builtin scenario: ` + strings.Join(Builtins(), ", ") + `) or "yaml" (a scenario document).`)
 		}
 		var sc *Scenario
 		var err error
 		if req.Name != nil {
 			if !isBuiltinName(*req.Name) {
-				return nil, store.FieldError("name", "invalid_choice", store.MsgInvalidChoice(*req.Name))
+				return nil, time.Time{}, store.FieldError("name", "invalid_choice", store.MsgInvalidChoice(*req.Name))
 			}
 			sc, err = Builtin(*req.Name)
 			if err != nil {
-				return nil, store.FieldError("name", "invalid_choice", store.MsgInvalidChoice(*req.Name))
+				return nil, time.Time{}, store.FieldError("name", "invalid_choice", store.MsgInvalidChoice(*req.Name))
 			}
 		} else {
 			sc, err = Parse("inline", []byte(*req.YAML))
 			if err != nil {
-				return nil, store.FieldError("yaml", "invalid_input", err.Error())
+				return nil, time.Time{}, store.FieldError("yaml", "invalid_input", err.Error())
 			}
 		}
-		return sc.World(), nil
+		return sc.World(), sc.Now, nil
 	}
 }

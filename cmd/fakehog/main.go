@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	if !sc.Now.IsZero() {
 		// Seed at the scenario's now exactly, then let time flow on from there.
 		clock = &startingClock{at: sc.Now}
-		opts = append(opts, fake.WithClock(clock))
+		opts = append(opts, fake.WithClock(clock), fake.WithWorldNow(sc.Now)) // Reset comes back to now
 	}
 	if *dataDir != "" {
 		opts = append(opts, fake.WithDataDir(*dataDir))

@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -15,7 +16,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// The state codec turns the whole state into canonical JSON and back: /_fake/snapshot
+// The state codec turns the whole state into canonical JSON and back, as
+// {"$format": StateFormat, "state": {…}}: /_fake/snapshot
 // exports and imports it, and -data-dir persistence writes it as its snapshot file.
 //
 // It walks the state with reflection, unexported fields included (so a field added to a
@@ -53,17 +55,38 @@ func (s *Store) ImportJSON(data []byte) error {
 // ExportJSON is Store.ExportJSON from inside a transaction (which already holds the lock).
 func (tx *Tx) ExportJSON() ([]byte, error) { return encodeState(tx.st) }
 
+// StateFormat is the version of the export's layout, written first in every export as
+// "$format". It changes whenever the records change in a way an older or newer fakehog would
+// misread; an export (or a data directory's snapshot) of another version is refused.
+const StateFormat = 1
+
+// ErrStateFormat is wrapped by the error an import of another format version returns.
+var ErrStateFormat = errors.New("unsupported state format")
+
 func encodeState(st *state) ([]byte, error) {
 	e := &encoder{ids: map[ptrKey]int{}}
+	fmt.Fprintf(&e.buf, `{"$format":%d,"state":`, StateFormat)
 	if err := e.value(reflect.ValueOf(st).Elem()); err != nil {
 		return nil, err
 	}
+	e.buf.WriteByte('}')
 	return e.buf.Bytes(), nil
 }
 
 func decodeState(data []byte) (*state, error) {
 	if !gjson.ValidBytes(data) {
 		return nil, fmt.Errorf("state: not valid JSON")
+	}
+	doc := gjson.ParseBytes(data)
+	switch v := doc.Get(`\$format`); {
+	case !v.Exists():
+		return nil, fmt.Errorf("state: %w: the export has no \"$format\" version (this fakehog reads version %d; exports made before versions were written are not read)", ErrStateFormat, StateFormat)
+	case v.Type != gjson.Number || v.Raw != strconv.Itoa(StateFormat):
+		return nil, fmt.Errorf("state: %w: the export is format version %s, this fakehog reads version %d only", ErrStateFormat, v.Raw, StateFormat)
+	}
+	data = []byte(doc.Get("state").Raw)
+	if len(data) == 0 {
+		return nil, fmt.Errorf("state: no \"state\" object")
 	}
 	st := &state{}
 	d := &decoder{ptrs: map[int64]reflect.Value{}}

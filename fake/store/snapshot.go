@@ -147,6 +147,7 @@ func (k *PersonalAPIKey) clone() *PersonalAPIKey {
 	c.ScopedOrganizations = cloneSlice(k.ScopedOrganizations)
 	c.ScopedTeams = cloneSlice(k.ScopedTeams)
 	c.LastUsedAt = clonePtr(k.LastUsedAt)
+	c.LastRolledAt = clonePtr(k.LastRolledAt)
 	return &c
 }
 

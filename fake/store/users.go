@@ -39,6 +39,7 @@ type PersonalAPIKey struct {
 	ScopedTeams         []int
 	CreatedAt           time.Time
 	LastUsedAt          *time.Time
+	LastRolledAt        *time.Time
 }
 
 // NewUser is the input of CreateUser.
