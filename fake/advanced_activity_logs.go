@@ -43,9 +43,9 @@ func activityLogView(tx *store.Tx, e *store.ActivityEntry) activityLogJSON {
 }
 
 // requireOrgActivityLog is the organization activity log's permissions: the audit_logs
-// plan feature (402), then admin or owner (403).
+// plan feature on Cloud (402, premium_feature_on_cloud), then admin or owner (403).
 func (c *call) requireOrgActivityLog() error {
-	if err := c.tx.RequireFeature(c.org, "audit_logs"); err != nil {
+	if err := c.tx.RequireCloudFeature(c.org, "audit_logs"); err != nil {
 		return err
 	}
 	if c.member.Level < store.LevelAdmin {

@@ -367,14 +367,15 @@ func TestAdvancedActivityLogPermissions(t *testing.T) {
 	}
 	// A plan without audit logs pays first.
 	bare := newFeaturelessOrg(t, e)
-	const premium = "This feature is part of the premium PostHog offering. To use it, subscribe to PostHog Cloud with a generous free tier."
+	// PremiumFeaturePermission with premium_feature_on_cloud: PaidFeatureException("audit_logs").
+	const premium = "Audit logs requires a paid PostHog plan. Please upgrade to access this feature."
 	e.do("GET", "/api/organizations/"+bare+"/advanced_activity_logs/", nil).wantError(t, 402, "server_error", "payment_required", premium, "")
 	e.do("GET", "/api/organizations/"+bare+"/advanced_activity_logs/available_filters/", nil).wantError(t, 402, "server_error", "payment_required", premium, "")
 	// Export: session only, same permissions, then PostHog's refusal for the organization endpoint.
 	export := e.orgPath("advanced_activity_logs/export/")
 	body := map[string]any{"format": "csv", "filters": map[string]any{}}
 	// A key with scopes is refused (a legacy key, with none, may do everything).
-	e.do("POST", export, body, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("POST", export, body, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	e.do("POST", export, body, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", onlyAdmins, "")
 	r := e.do("POST", export, body, asSession(ada.Session)).wantStatus(t, 400)
 	if string(r.Body) != `{"error":"Export is not yet supported on the organization-scoped activity logs endpoint."}` {

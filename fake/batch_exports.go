@@ -269,19 +269,19 @@ func (s *Server) batchExportLogs(c *call) (any, error) {
 }
 
 // batchExportTest is GET test/?destination=<type>: the destination's test steps, not run.
-// PostHog answers a bare 400 without ?destination and a bare 404 for a destination without
-// a test; the fake gives those statuses its usual error bodies.
+// As PostHog's view (Response(status=...)), it answers 400 with an empty body without
+// ?destination, and 404 with an empty body for a destination without a test.
 func (s *Server) batchExportTest(c *call) (any, error) {
 	dest := ""
 	if vs := c.r.URL.Query()["destination"]; len(vs) > 0 {
 		dest = vs[len(vs)-1]
 	}
 	if dest == "" {
-		return nil, store.FieldError("destination", "required", store.MsgRequired)
+		return nil, store.EmptyBody(http.StatusBadRequest)
 	}
 	steps := store.DestinationTestSteps(dest)
 	if steps == nil {
-		return nil, store.ErrNotFound()
+		return nil, store.EmptyBody(http.StatusNotFound)
 	}
 	out := make([]testStepJSON, len(steps))
 	for i, st := range steps {

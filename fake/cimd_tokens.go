@@ -9,6 +9,7 @@ import (
 type cimdTokenJSON struct {
 	ID         string         `json:"id"`
 	Label      string         `json:"label"`
+	CIMDURL    *string        `json:"cimd_url"`
 	MaskValue  *string        `json:"mask_value"`
 	CreatedBy  *userBasicJSON `json:"created_by"`
 	CreatedAt  string         `json:"created_at"`
@@ -18,7 +19,7 @@ type cimdTokenJSON struct {
 
 func cimdTokenView(tx *store.Tx, t *store.CIMDToken, value string) cimdTokenJSON {
 	mask := t.MaskValue
-	v := cimdTokenJSON{ID: t.ID, Label: t.Label, MaskValue: &mask, CreatedBy: userBasicByID(tx, t.CreatedBy),
+	v := cimdTokenJSON{ID: t.ID, Label: t.Label, CIMDURL: t.CIMDURL, MaskValue: &mask, CreatedBy: userBasicByID(tx, t.CreatedBy),
 		CreatedAt: isoTime(t.CreatedAt), LastUsedAt: isoTimePtr(t.LastUsedAt)}
 	if value != "" {
 		v.Value = &value
@@ -44,7 +45,7 @@ func (s *Server) createCIMDToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, value, err := c.tx.CreateCIMDToken(c.org.ID, store.NewCIMDToken{Label: vals.Str("label"), CreatedBy: c.user})
+	t, value, err := c.tx.CreateCIMDToken(c.org.ID, store.NewCIMDToken{Label: vals.Str("label"), CIMDURL: vals.StrPtr("cimd_url"), CreatedBy: c.user})
 	if err != nil {
 		return nil, err
 	}

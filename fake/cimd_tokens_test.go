@@ -11,16 +11,19 @@ import (
 
 var reCIMDValue = regexp.MustCompile(`^phvt_[23456789A-HJ-NP-Za-km-z]{44}$`)
 
+// partnerURL is a CIMD metadata document URL validate_cimd_url accepts.
+const partnerURL = "https://partner.example.com/oauth/client.json"
+
 func TestCIMDTokenCreate(t *testing.T) {
 	e := newEnv(t)
-	r := e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "  Production partner  ", "mask_value": "x", "id": "y"}).wantStatus(t, 201)
+	r := e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "  Production partner  ", "cimd_url": " " + partnerURL + " ", "mask_value": "x", "id": "y"}).wantStatus(t, 201)
 	value := r.get("value").String()
 	if !reCIMDValue.MatchString(value) {
 		t.Fatalf("value = %q, want phvt_ + 44 base57 characters", value)
 	}
 	if r.get("label").String() != "Production partner" || r.get("mask_value").String() != value[:4]+"..."+value[len(value)-4:] ||
 		r.get("created_by.email").String() != e.d.UserEmail || r.get("created_at").String() != "2026-01-15T10:00:00Z" ||
-		r.get("last_used_at").Type.String() != "Null" || !store.IsUUID(r.get("id").String()) {
+		r.get("last_used_at").Type.String() != "Null" || !store.IsUUID(r.get("id").String()) || r.get("cimd_url").String() != partnerURL {
 		t.Fatalf("created = %s", r.Body)
 	}
 	if !strings.HasPrefix(r.get("mask_value").String(), "phvt...") {
@@ -70,6 +73,19 @@ func TestCIMDTokenValidation(t *testing.T) {
 		{"long label", map[string]any{"label": strings.Repeat("l", 41)}, "max_length", "Ensure this field has no more than 40 characters.", "label"},
 		{"object label", map[string]any{"label": map[string]any{}}, "invalid_input", store.MsgInvalidString, "label"},
 		{"not an object", "[]", "invalid_input", "Invalid data. Expected a dictionary, but got list.", ""},
+		// cimd_url is required on create (PostHog's test_invalid_payload_rejected) and checked
+		// as validate_cimd_url checks it (posthog/api/oauth/cimd.py).
+		{"missing cimd_url", map[string]any{"label": "l"}, "required", store.MsgRequired, "cimd_url"},
+		{"null cimd_url", map[string]any{"label": "l", "cimd_url": nil}, "invalid", "A CIMD metadata URL is required.", "cimd_url"},
+		{"blank cimd_url", map[string]any{"label": "l", "cimd_url": " "}, "blank", store.MsgBlank, "cimd_url"},
+		{"long cimd_url", map[string]any{"label": "l", "cimd_url": "https://a.example.com/" + strings.Repeat("p", 2048)}, "max_length", "Ensure this field has no more than 2048 characters.", "cimd_url"},
+		{"http cimd_url", map[string]any{"label": "l", "cimd_url": "http://partner.example.com/c.json"}, "invalid", "CIMD client_id must use HTTPS", "cimd_url"},
+		{"no path", map[string]any{"label": "l", "cimd_url": "https://partner.example.com/"}, "invalid", "CIMD client_id must include a path component", "cimd_url"},
+		{"no path at all", map[string]any{"label": "l", "cimd_url": "https://partner.example.com"}, "invalid", "CIMD client_id must include a path component", "cimd_url"},
+		{"fragment", map[string]any{"label": "l", "cimd_url": "https://partner.example.com/c.json#x"}, "invalid", "CIMD client_id must not contain a fragment", "cimd_url"},
+		{"query", map[string]any{"label": "l", "cimd_url": "https://partner.example.com/c.json?v=1"}, "invalid", "CIMD client_id must not contain query parameters", "cimd_url"},
+		{"userinfo", map[string]any{"label": "l", "cimd_url": "https://me:pw@partner.example.com/c.json"}, "invalid", "CIMD client_id must not contain userinfo", "cimd_url"},
+		{"label first", map[string]any{"cimd_url": "http://x"}, "required", store.MsgRequired, "label"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,19 +96,19 @@ func TestCIMDTokenValidation(t *testing.T) {
 		t.Fatalf("failed creates left %d tokens", n)
 	}
 	// 40 characters (after trimming) is fine.
-	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": " " + strings.Repeat("l", 40) + " "}).wantStatus(t, 201)
+	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": " " + strings.Repeat("l", 40) + " ", "cimd_url": partnerURL}).wantStatus(t, 201)
 }
 
 func TestCIMDTokenListAndDelete(t *testing.T) {
 	e := newEnv(t)
 	var ids []string
 	for _, label := range []string{"first", "second", "third"} {
-		ids = append(ids, e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": label}).wantStatus(t, 201).get("id").String())
+		ids = append(ids, e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": label, "cimd_url": partnerURL}).wantStatus(t, 201).get("id").String())
 		e.clock.Advance(time.Second)
 	}
 	// Another organization's tokens stay out of this list.
 	other := newFeaturelessOrg(t, e)
-	otherID := e.do("POST", "/api/organizations/"+other+"/cimd_verification_tokens/", map[string]any{"label": "elsewhere"}).wantStatus(t, 201).get("id").String()
+	otherID := e.do("POST", "/api/organizations/"+other+"/cimd_verification_tokens/", map[string]any{"label": "elsewhere", "cimd_url": partnerURL}).wantStatus(t, 201).get("id").String()
 	r := e.do("GET", e.orgPath("cimd_verification_tokens/"), nil).wantStatus(t, 200)
 	if r.get("count").Int() != 3 || r.get("results.0.label").String() != "third" || r.get("results.2.label").String() != "first" {
 		t.Fatalf("list (newest first) = %s", r.Body)
@@ -105,7 +121,7 @@ func TestCIMDTokenListAndDelete(t *testing.T) {
 	e.do("DELETE", e.orgPath("cimd_verification_tokens/"+otherID+"/"), nil).wantError(t, 404, "invalid_request", "not_found", "Not found.", "")
 	// No update.
 	for _, m := range []string{"PATCH", "PUT"} {
-		e.do(m, e.orgPath("cimd_verification_tokens/"+ids[0]+"/"), map[string]any{"label": "x"}).wantError(t, 405, "invalid_request", "method_not_allowed", `Method "`+m+`" not allowed.`, "")
+		e.do(m, e.orgPath("cimd_verification_tokens/"+ids[0]+"/"), map[string]any{"label": "x", "cimd_url": partnerURL}).wantError(t, 405, "invalid_request", "method_not_allowed", `Method "`+m+`" not allowed.`, "")
 	}
 	r = e.do("DELETE", e.orgPath("cimd_verification_tokens/"+ids[1]+"/"), nil).wantStatus(t, 204)
 	if len(r.Body) != 0 {
@@ -130,7 +146,7 @@ func TestCIMDTokenPermissions(t *testing.T) {
 	e := newEnv(t)
 	org := e.d.OrganizationID
 	m, admin, outsider, reader := e.permissionCast(org, "organization:read")
-	id := e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "by admin"}, asKey(admin.Key)).wantStatus(t, 201).get("id").String()
+	id := e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "by admin", "cimd_url": partnerURL}, asKey(admin.Key)).wantStatus(t, 201).get("id").String()
 	item := e.orgPath("cimd_verification_tokens/" + id + "/")
 	const insufficient = "Your organization access level is insufficient."
 	// Members read, admins write.
@@ -138,9 +154,9 @@ func TestCIMDTokenPermissions(t *testing.T) {
 	if r := e.do("GET", item, nil, asKey(m.Key)).wantStatus(t, 200); r.get("created_by.email").String() != "admin@example.com" {
 		t.Fatalf("created_by = %s", r.get("created_by").Raw)
 	}
-	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x"}, asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
+	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x", "cimd_url": partnerURL}, asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 	e.do("DELETE", item, nil, asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
-	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x"}, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
+	e.do("POST", e.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x", "cimd_url": partnerURL}, asSession(m.Session)).wantError(t, 403, "authentication_error", "permission_denied", insufficient, "")
 	// Non-members.
 	e.do("GET", e.orgPath("cimd_verification_tokens/"), nil, asKey(outsider.Key)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
 	e.do("GET", item, nil, asKey(outsider.Key)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")

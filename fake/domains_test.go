@@ -173,7 +173,7 @@ func TestDomainVerify(t *testing.T) {
 	id := e.do("POST", e.orgPath("domains/"), map[string]any{"domain": "example.com"}).wantStatus(t, 201).get("id").String()
 	path := e.orgPath("domains/" + id + "/verify/")
 	// Session only.
-	e.do("POST", path, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("POST", path, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	// No DNS record: still 200, still unverified, the retry is recorded.
 	r := e.do("POST", path, nil, sess).wantStatus(t, 200)
 	if r.get("is_verified").Bool() || r.get("verified_at").Type.String() != "Null" || r.get("id").String() != id {
@@ -232,7 +232,7 @@ func TestDomainSCIM(t *testing.T) {
 	id, _ := seedDomain(e, e.d.OrganizationID, store.NewDomain{Domain: "example.com", Verified: true})
 	path := e.orgPath("domains/" + id + "/")
 	// Regenerating needs SCIM enabled first.
-	e.do("POST", path+"scim/token/", nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("POST", path+"scim/token/", nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	r := e.do("POST", path+"scim/token/", nil, sess).wantStatus(t, 400)
 	if r.JSON.Raw != `{"detail":"SCIM is not enabled for this domain"}` {
 		t.Fatalf("scim/token on a disabled domain = %s", r.Body)
@@ -314,7 +314,7 @@ func TestDomainSCIMLogs(t *testing.T) {
 	sess := asSession(e.d.Session)
 	id, _ := seedDomain(e, e.d.OrganizationID, store.NewDomain{Domain: "example.com", Verified: true, SCIMEnabled: true})
 	path := e.orgPath("domains/" + id + "/scim/logs/")
-	e.do("GET", path, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", path, nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	r := e.do("GET", path, nil, sess).wantStatus(t, 200)
 	if r.JSON.Raw != `{"count":0,"next":null,"previous":null,"results":[]}` {
 		t.Fatalf("empty logs = %s", r.Body)

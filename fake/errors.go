@@ -28,6 +28,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource"`, siteURL(r)))
 	}
+	if e.Empty {
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(e.Status)
+		return
+	}
 	if e.Body != nil {
 		writeJSON(w, e.Status, e.Body)
 		return
@@ -46,7 +51,9 @@ var (
 	// errServer is PostHog's answer to an unhandled exception.
 	errServer           = &store.Error{Status: 500, Type: "server_error", Code: "error", Detail: "A server error occurred."}
 	errNotAuthenticated = &store.Error{Status: 401, Type: "authentication_error", Code: "not_authenticated", Detail: "Authentication credentials were not provided."}
-	errNoPAKAccess      = store.Forbidden("This action does not support Personal API Key access")
+	// errNoPAKAccess is APIScopePermission's refusal of a token for an operation without
+	// required scopes (posthog/permissions.py; "personal" in lower case since PostHog's newest).
+	errNoPAKAccess = store.Forbidden("This action does not support personal API key access")
 )
 
 func errMethodNotAllowed(method string) *store.Error {

@@ -59,6 +59,12 @@ var statusAsDocumented = map[string]map[int]int{
 	"POST /api/organizations/{organization_id}/invites/delegate/": {201: 200}, // BEHAVIOR.md §3: 201 with the invite
 }
 
+// emptyErrorBodies lists the operations whose view answers some errors with DRF's
+// Response(status=...): the status and no body at all.
+var emptyErrorBodies = map[string]string{
+	"GET /api/organizations/{organization_id}/batch_exports/test/": "400 without ?destination, 404 for a destination without a test (posthog/batch_exports/http.py test)",
+}
+
 // testEpoch is the harness clock's starting time.
 var testEpoch = time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
 
@@ -205,6 +211,9 @@ func (e *env) checkSchema(method, path string, r *resp) {
 // of the hand-made bodies some endpoints answer with ({"detail": ...}, {"error": ...}).
 func (e *env) checkErrorShape(method, path string, r *resp) {
 	e.t.Helper()
+	if _, ok := emptyErrorBodies[method+" "+schemaChecker(e.t).Operation(method, path)]; ok && len(r.Body) == 0 {
+		return
+	}
 	if !r.JSON.IsObject() {
 		e.t.Errorf("%s %s → %d: error body is not a JSON object: %s", method, path, r.Status, truncate(r.Body))
 		return

@@ -134,7 +134,7 @@ func TestIntegrationEnvironmentMapping(t *testing.T) {
 		t.Fatalf("stored development = %d", got)
 	}
 	// Session only.
-	e.do("PATCH", path, map[string]any{"production": prod}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("PATCH", path, map[string]any{"production": prod}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	e.do("PATCH", e.orgPath("integrations/"+org+"/environment-mapping/"), map[string]any{"production": prod}, sess).wantStatus(t, 404)
 }
 

@@ -148,7 +148,7 @@ func TestLegalDocumentPermissions(t *testing.T) {
 	e.do("GET", e.orgPath("legal_documents/"+id+"/"), nil, asKey(reader.Key)).wantStatus(t, 200)
 	e.do("POST", e.orgPath("legal_documents/"), dpaBody(), asKey(reader.Key)).wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'legal_document:write'", "")
 	// Download is session only.
-	e.do("GET", e.orgPath("legal_documents/"+id+"/download/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", e.orgPath("legal_documents/"+id+"/download/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	// Another organization's document is not found here.
 	other := newFeaturelessOrg(t, e)
 	oid := e.do("POST", "/api/organizations/"+other+"/legal_documents/", dpaBody()).wantStatus(t, 201).get("id").String()

@@ -134,7 +134,7 @@ func TestMemberScopedAPIKeysAndGithubLogin(t *testing.T) {
 		t.Error("has_keys_active_last_week missing")
 	}
 	e.do("GET", e.orgPath("members/"+e.d.UserUUID+"/scoped_api_keys/"), nil).
-		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 
 	_ = e.srv.Store().Write(func(tx *store.Tx) error { tx.UserByEmail(e.d.UserEmail).GithubLogin = "olive-gh"; return nil })
 	r = e.do("GET", e.orgPath("members/@me/github_login/"), nil).wantStatus(t, 200)

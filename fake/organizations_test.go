@@ -108,7 +108,7 @@ func TestOrganizationEnvironmentsRollback(t *testing.T) {
 		t.Fatalf("rollback = %s", r.Body)
 	}
 	e.do("POST", path, map[string]any{"1": p2}, asSession(e.d.Session)).wantError(t, 400, "validation_error", "invalid_input", "Environments rollback has already been requested for this organization.", "")
-	e.do("POST", path, map[string]any{"1": p2}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("POST", path, map[string]any{"1": p2}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 }
 
 // TestOrganizationCreateDefaults: the fields a new organization starts with (BEHAVIOR.md §1),

@@ -28,7 +28,7 @@ func TestPersonalAPIKeyCurrent(t *testing.T) {
 		other = k.ID
 		return nil
 	})
-	e.do("GET", "/api/personal_api_keys/"+other+"/", nil, asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", "/api/personal_api_keys/"+other+"/", nil, asKey(m.Key)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	// With a session there is no calling key.
 	e.do("GET", "/api/personal_api_keys/@current/", nil, asSession(m.Session)).wantError(t, 404, "invalid_request", "not_found", "Not found.", "")
 	e.do("GET", "/api/personal_api_keys/"+other+"/", nil, asSession(m.Session)).wantStatus(t, 200)
@@ -46,7 +46,7 @@ func TestPersonalAPIKeyKeyAccess(t *testing.T) {
 		{"PATCH", "/api/personal_api_keys/@current/"}, {"PUT", "/api/personal_api_keys/" + self + "/"},
 		{"DELETE", "/api/personal_api_keys/@current/"}, {"POST", "/api/personal_api_keys/@current/roll/"},
 	} {
-		e.do(c.method, c.path, map[string]any{"label": "x", "scopes": []string{"*"}}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		e.do(c.method, c.path, map[string]any{"label": "x", "scopes": []string{"*"}}).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	}
 	e.do("GET", "/api/personal_api_keys/@current/", nil).wantStatus(t, 200)
 }

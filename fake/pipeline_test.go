@@ -123,8 +123,8 @@ func TestScopes(t *testing.T) {
 		{"missing object", "GET", "/api/organizations/@current/projects/", nil, readOnly.Key, 403, "API key missing required scope 'project:read'"},
 		{"write implies read", "GET", "/api/organizations/@current/invites/", nil, writer.Key, 200, ""},
 		{"legacy key allows all", "GET", "/api/organizations/@current/projects/", nil, legacy.Key, 200, ""},
-		{"session-only refuses keys", "GET", "/api/organizations/@current/welcome/current/", nil, e.d.APIKey, 403, "This action does not support Personal API Key access"},
-		{"session-only refuses star keys on token reset", "PATCH", "/api/organizations/@current/projects/@current/reset_token/", nil, e.d.APIKey, 403, "This action does not support Personal API Key access"},
+		{"session-only refuses keys", "GET", "/api/organizations/@current/welcome/current/", nil, e.d.APIKey, 403, "This action does not support personal API key access"},
+		{"session-only refuses star keys on token reset", "PATCH", "/api/organizations/@current/projects/@current/reset_token/", nil, e.d.APIKey, 403, "This action does not support personal API key access"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestKeyCheckOrder(t *testing.T) {
 	}
 	const (
 		nowhere     = "/api/organizations/00000000-0000-0000-0000-000000000000/members/"
-		noPAK       = "This action does not support Personal API Key access"
+		noPAK       = "This action does not support personal API key access"
 		projectOnly = "API keys with scoped projects are only supported on project-based endpoints."
 	)
 	cases := []struct {

@@ -102,12 +102,20 @@ func (f pluginFamily) access(c *call) error {
 	return c.tx.CheckPluginAccess(c.org, !isSafe(c.r.Method))
 }
 
-// plugin finds the URL's plugin in the family (get_object).
-func (f pluginFamily) plugin(c *call) (*store.Plugin, error) {
+// lookup describes the call's plugin lookup.
+func (f pluginFamily) lookup(c *call) store.PluginLookup {
+	return store.PluginLookup{Kind: f.kind, ID: c.vars["id"], User: c.user, Write: !isSafe(c.r.Method)}
+}
+
+// plugin finds the URL's plugin in the family (get_object); retrieve is GET on the plugin
+// itself.
+func (f pluginFamily) plugin(c *call, retrieve bool) (*store.Plugin, error) {
 	if err := f.access(c); err != nil {
 		return nil, err
 	}
-	return c.tx.FindPlugin(c.org, f.kind, c.vars["id"], !isSafe(c.r.Method))
+	q := f.lookup(c)
+	q.Retrieve = retrieve
+	return c.tx.FindPlugin(c.org, q)
 }
 
 // ownPlugin finds the URL's plugin for a detail action (get_plugin_with_permissions).
@@ -115,7 +123,7 @@ func (f pluginFamily) ownPlugin(c *call, reason string) (*store.Plugin, error) {
 	if err := f.access(c); err != nil {
 		return nil, err
 	}
-	return c.tx.FindOwnPlugin(c.org, f.kind, c.vars["id"], !isSafe(c.r.Method), reason)
+	return c.tx.FindOwnPlugin(c.org, f.lookup(c), reason)
 }
 
 func (f pluginFamily) list(c *call) (any, error) {
@@ -150,7 +158,7 @@ func (f pluginFamily) create(c *call) (any, error) {
 }
 
 func (f pluginFamily) get(c *call) (any, error) {
-	p, err := f.plugin(c)
+	p, err := f.plugin(c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +166,7 @@ func (f pluginFamily) get(c *call) (any, error) {
 }
 
 func (f pluginFamily) update(c *call) (any, error) {
-	p, err := f.plugin(c)
+	p, err := f.plugin(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +181,7 @@ func (f pluginFamily) update(c *call) (any, error) {
 }
 
 func (f pluginFamily) delete(c *call) (any, error) {
-	p, err := f.plugin(c)
+	p, err := f.plugin(c, false)
 	if err != nil {
 		return nil, err
 	}

@@ -151,7 +151,7 @@ func TestPluginAccessForMembersAndKeys(t *testing.T) {
 	e.do("GET", e.orgPath("pipeline_destinations/"), nil, asKey(k.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'plugin:read'", "")
 	e.do("GET", e.orgPath("plugins/repository/"), nil).
-		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	// Outsiders are refused before the access level is considered.
 	out := e.addMember(e.d.OrganizationID, 0, "outsider@example.com")
 	e.do("GET", e.orgPath("plugins/"), nil, asKey(out.Key)).
@@ -540,16 +540,38 @@ func TestPluginOtherOrganizations(t *testing.T) {
 			for _, id := range []int{hidden, deletedConfig} {
 				e.do("GET", e.pluginPath(fam.name, fmt.Sprintf("%d/", id)), nil).wantStatus(t, 404)
 			}
+			// PostHog's object permissions run before the views' own checks, in order:
+			// PluginsAccessLevelPermission refuses writes to another organization's plugin, then
+			// OrganizationMemberPermissions refuses a caller who is not a member of the plugin's
+			// organization — except when retrieving a global plugin (dangerously_get_permissions).
+			e.do("GET", e.pluginPath(fam.name, fmt.Sprintf("%d/", global)), nil).wantStatus(t, 200)
+			e.do("GET", e.pluginPath(fam.name, fmt.Sprintf("%d/", configured)), nil).
+				wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
 			for _, id := range []int{global, configured} {
 				one := fmt.Sprintf("%d/", id)
-				e.do("GET", e.pluginPath(fam.name, one), nil).wantStatus(t, 200)
 				for _, op := range []struct{ method, path string }{{"PATCH", one}, {"DELETE", one}, {"PATCH", one + "update_source/"}, {"POST", one + "upgrade/"}} {
 					e.do(op.method, e.pluginPath(fam.name, op.path), map[string]any{}, e.sess()).
 						wantError(t, 403, "authentication_error", "permission_denied", store.MsgPluginManagedElsewhere, "")
 				}
 				for _, action := range []string{"source/", "check_for_updates/"} {
+					e.do("GET", e.pluginPath(fam.name, one+action), nil, e.sess()).
+						wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
+				}
+			}
+			// A member of both organizations passes the object permissions; the detail actions
+			// then refuse a plugin that is not this organization's own with 404.
+			withWriteTx(e, func(tx *store.Tx) error {
+				_, err := tx.AddMember(other, tx.UserByEmail(e.d.UserEmail).ID, store.LevelMember, 0)
+				return err
+			})
+			for _, id := range []int{global, configured} {
+				one := fmt.Sprintf("%d/", id)
+				e.do("GET", e.pluginPath(fam.name, one), nil).wantStatus(t, 200)
+				for _, action := range []string{"source/", "check_for_updates/"} {
 					e.do("GET", e.pluginPath(fam.name, one+action), nil, e.sess()).wantError(t, 404, "invalid_request", "not_found", store.MsgNotFound, "")
 				}
+				e.do("PATCH", e.pluginPath(fam.name, one), map[string]any{}).
+					wantError(t, 403, "authentication_error", "permission_denied", store.MsgPluginManagedElsewhere, "")
 			}
 			// Deleting the other organization takes its plugins and configs along.
 			withWriteTx(e, func(tx *store.Tx) error {

@@ -20,7 +20,7 @@ func TestProjectCreateAndList(t *testing.T) {
 		t.Errorf("new project fields = %s", truncate(r.Body))
 	}
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "  default PROJECT 2 "}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "default PROJECT 2" in this organization.`, "")
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "default PROJECT 2" in this organization. Choose a different name.`, "")
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Web"}).wantStatus(t, 201)
 	list := e.do("GET", e.orgPath("projects/"), nil).wantStatus(t, 200)
 	if list.get("count").Int() != 3 || list.get("results.1.id").Int() != id {
@@ -50,8 +50,10 @@ func TestProjectPermissionsAndPlanLimits(t *testing.T) {
 	free := e.do("POST", "/api/organizations/", map[string]any{"name": "Free"}).wantStatus(t, 201).get("id").String()
 	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Second"}).
 		wantError(t, 403, "authentication_error", "permission_denied", "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects.", "")
-	// Demo projects do not count.
-	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
+	// A demo project is checked against the other projects too (PremiumMultiProjectPermission
+	// only adds the one-demo rule for it): the free plan's single project is taken.
+	e.do("POST", "/api/organizations/"+free+"/projects/", map[string]any{"name": "Demo", "is_demo": true}).
+		wantError(t, 403, "authentication_error", "permission_denied", "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects.", "")
 }
 
 func TestProjectUpdateValidation(t *testing.T) {
@@ -84,7 +86,7 @@ func TestProjectUpdateValidation(t *testing.T) {
 	// Creating a project makes it the caller's current one, so rename the default by id.
 	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Taken"}).wantStatus(t, 201)
 	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": " taken "}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "taken" in this organization.`, "")
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "taken" in this organization. Choose a different name.`, "")
 	e.do("PUT", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "Put"}).wantStatus(t, 200)
 
 	// Activity records every change made through the API.
@@ -191,12 +193,13 @@ func TestProjectPlanLimits(t *testing.T) {
 	e.do("PUT", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	// ...but PATCH can.
 	e.do("PATCH", base+itoa(int(only))+"/", map[string]any{"name": "Renamed"}).wantStatus(t, 200)
-	// One demo project per organization.
-	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
-	e.do("POST", base, map[string]any{"name": "Demo 2", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
-	// A numeric limit counts non-demo projects.
+	// A demo project is checked against the other projects as well.
+	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
+	// A numeric limit counts non-demo projects; one demo project per organization.
 	two := 2
 	setFeature(freeID, &store.Feature{Key: "organizations_projects", Name: "Projects", Limit: &two})
+	e.do("POST", base, map[string]any{"name": "Demo", "is_demo": true}).wantStatus(t, 201)
+	e.do("POST", base, map[string]any{"name": "Demo 2", "is_demo": true}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	e.do("POST", base, map[string]any{"name": "Second"}).wantStatus(t, 201)
 	e.do("POST", base, map[string]any{"name": "Third"}).wantError(t, 403, "authentication_error", "permission_denied", planLimit, "")
 	// A limit above PostHog's hard cap is the plan's own.
@@ -260,13 +263,36 @@ func TestProjectCreateShape(t *testing.T) {
 	}
 }
 
-// TestProjectNamesAndPendingDeletion: a project pending deletion still holds its name.
+// TestProjectNamesAndPendingDeletion: a project pending deletion does not hold its name
+// (ProjectBackwardCompatSerializer.validate_name excludes is_pending_deletion), so a deleted
+// project can be recreated under its name, as PostHog's Terraform provider does; a live one
+// still holds it, ignoring case and surrounding spaces.
 func TestProjectNamesAndPendingDeletion(t *testing.T) {
 	e := newEnv(t)
 	id := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Doomed"}).wantStatus(t, 201).get("id").Int()
 	e.do("DELETE", e.orgPath("projects/"+itoa(int(id))+"/"), nil).wantStatus(t, 204)
-	e.do("POST", e.orgPath("projects/"), map[string]any{"name": "doomed"}).
-		wantError(t, 409, "server_error", "conflict", `There is already a project called "doomed" in this organization.`, "")
+	again := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Doomed"}).wantStatus(t, 201)
+	if again.get("name").String() != "Doomed" || again.get("id").Int() == id {
+		t.Fatalf("recreated = %s", truncate(again.Body))
+	}
+	e.do("POST", e.orgPath("projects/"), map[string]any{"name": " doomed "}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "doomed" in this organization. Choose a different name.`, "")
+	// Renaming to a name only a project pending deletion has is allowed too.
+	other := e.do("POST", e.orgPath("projects/"), map[string]any{"name": "Gone"}).wantStatus(t, 201).get("id").Int()
+	e.do("DELETE", e.orgPath("projects/"+itoa(int(other))+"/"), nil).wantStatus(t, 204)
+	e.do("PATCH", e.orgPath("projects/"+itoa(int(again.get("id").Int()))+"/"), map[string]any{"name": "gone"}).wantStatus(t, 200)
+	// A no-op save keeps a name shared from before duplicates were refused.
+	withWriteTx(e, func(tx *store.Tx) error {
+		for _, p := range tx.Projects(e.d.OrganizationID, "") {
+			if p.ID == e.d.ProjectID {
+				p.Name = "gone"
+			}
+		}
+		return nil
+	})
+	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "gone"}).wantStatus(t, 200)
+	e.do("PATCH", e.orgPath("projects/"+itoa(e.d.ProjectID)+"/"), map[string]any{"name": "GONE"}).
+		wantError(t, 409, "server_error", "conflict", `There is already a project called "GONE" in this organization. Choose a different name.`, "")
 }
 
 // TestProjectTokenActivity: reset_token logs the api_token change in clear, rotate_secret_token

@@ -168,10 +168,20 @@ func TestProxyRecordUpdate(t *testing.T) {
 		t.Fatalf("patch = %s", r.Body)
 	}
 	e.do("PATCH", item, map[string]any{}).wantStatus(t, 200)
-	// A new domain starts over.
-	r = e.do("PATCH", item, map[string]any{"domain": "b.example.com"}).wantStatus(t, 200)
-	if r.get("domain").String() != "b.example.com" || r.get("status").String() != "waiting" || r.get("target_cname").String() != store.ProxyTargetCNAME(e.d.OrganizationID, "b.example.com") {
+	// A new domain changes the domain only: target_cname, status and message are read-only
+	// in ProxyRecordSerializer, and nothing restarts provisioning.
+	r = e.do("PATCH", item, map[string]any{"domain": "b.example.com", "target_cname": "x.example.com", "message": "m"}).wantStatus(t, 200)
+	if r.get("domain").String() != "b.example.com" || r.get("status").String() != "valid" || r.get("target_cname").String() != oldCNAME ||
+		r.get("message").Type != gjson.Null {
 		t.Fatalf("patched domain = %s", r.Body)
+	}
+	// A record being deleted stays so when its domain changes.
+	proxyStep(e, id, func(tx *store.Tx, r *store.ProxyRecord) error {
+		return tx.SetProxyRecordStatus(r, store.ProxyDeleting, "")
+	})
+	r = e.do("PATCH", item, map[string]any{"domain": "d.example.com"}).wantStatus(t, 200)
+	if r.get("status").String() != store.ProxyDeleting || r.get("target_cname").String() != oldCNAME {
+		t.Fatalf("patched a deleting record = %s", r.Body)
 	}
 	// PUT needs the domain.
 	e.do("PUT", item, map[string]any{}).wantError(t, 400, "validation_error", "required", store.MsgRequired, "domain")
@@ -345,7 +355,7 @@ func TestProxyRecordPermissions(t *testing.T) {
 	e.do("POST", e.orgPath("proxy_records/"), map[string]any{"domain": "x.example.com"}, asKey(reader.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'organization:write'", "")
 	for _, action := range []string{"retry/", "diagnose/"} {
-		e.do("POST", item+action, nil, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		e.do("POST", item+action, nil, asKey(e.d.APIKey)).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	}
 	e.do("POST", item+"retry/", nil, asSession(admin.Session)).wantStatus(t, 200)
 	e.do("DELETE", item, nil, asKey(admin.Key)).wantStatus(t, 200)

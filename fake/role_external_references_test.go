@@ -252,7 +252,7 @@ func TestRoleExternalReferenceLookup(t *testing.T) {
 	}
 	// Session only: personal API keys are refused; any member may look up.
 	e.do("GET", e.orgPath("role_external_references/lookup/?"+found[0].Encode()), nil).
-		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+		wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	m := e.addMember(e.d.OrganizationID, store.LevelMember, "member@example.com")
 	if r := e.do("GET", e.orgPath("role_external_references/lookup/?"+found[0].Encode()), nil, asSession(m.Session)).wantStatus(t, 200); r.get("reference.id").String() != id {
 		t.Fatalf("member lookup = %s", r.Body)

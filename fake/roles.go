@@ -42,7 +42,9 @@ func (s *Server) createRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.tx.CreateRole(c.org.ID, store.NewRole{Name: vals.Str("name"), CreatedBy: c.user})
+	// PostHog's RoleSerializer declares created_by read-only and neither it nor the viewset
+	// sets it: a role created over the API has no creator.
+	r, err := c.tx.CreateRole(c.org.ID, store.NewRole{Name: vals.Str("name")})
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func TestStateExportRoundTrip(t *testing.T) {
 	a.do("POST", a.orgPath("projects/"), map[string]any{"name": "Second"}).wantStatus(t, 201)
 	a.do("PATCH", a.orgPath("projects/"+itoa(a.d.ProjectID)+"/"), map[string]any{"app_urls": []string{"https://a.example"}, "week_start_day": 1}).wantStatus(t, 200)
 	a.do("POST", a.orgPath("domains/"), map[string]any{"domain": "export.example.com"}).wantStatus(t, 201)
-	a.do("POST", a.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x"}).wantStatus(t, 201)
+	a.do("POST", a.orgPath("cimd_verification_tokens/"), map[string]any{"label": "x", "cimd_url": partnerURL}).wantStatus(t, 201)
 
 	first, err := a.srv.ExportState()
 	if err != nil {

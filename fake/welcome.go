@@ -15,6 +15,11 @@ type (
 		ProductsInUse           []string              `json:"products_in_use"`
 		SuggestedNextSteps      []welcomeStepJSON     `json:"suggested_next_steps"`
 		IsOrganizationFirstUser bool                  `json:"is_organization_first_user"`
+		PostHogContact          *welcomeContactJSON   `json:"posthog_contact"`
+		SharedSlackChannelURL   *string               `json:"shared_slack_channel_url"`
+	}
+	welcomeContactJSON struct {
+		Name string `json:"name"`
 	}
 	welcomeInviterJSON struct {
 		Name  string `json:"name"`
@@ -60,6 +65,13 @@ func (s *Server) welcomeCurrent(c *call) (any, error) {
 	out := welcomeJSON{OrganizationName: w.OrganizationName, TeamMembers: []welcomeMemberJSON{}, RecentActivity: []welcomeActivityJSON{},
 		PopularDashboards: []any{}, ProductsInUse: w.ProductsInUse, SuggestedNextSteps: []welcomeStepJSON{},
 		IsOrganizationFirstUser: w.IsOrganizationFirstUser}
+	if w.PostHogContact != "" {
+		out.PostHogContact = &welcomeContactJSON{Name: w.PostHogContact}
+	}
+	if w.SharedSlackChannelURL != "" {
+		url := w.SharedSlackChannelURL
+		out.SharedSlackChannelURL = &url
+	}
 	if w.Inviter != nil {
 		out.Inviter = &welcomeInviterJSON{Name: w.Inviter.Name, Email: w.Inviter.Email}
 	}

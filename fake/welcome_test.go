@@ -38,13 +38,24 @@ func TestWelcomeFirstUser(t *testing.T) {
 	r := e.do("GET", e.orgPath("welcome/current/"), nil, asSession(e.d.Session)).wantStatus(t, 200)
 	want := fmt.Sprintf(`{"organization_name":"Fakehog","inviter":null,"team_members":[],"recent_activity":[],"popular_dashboards":[],"products_in_use":[],`+
 		`"suggested_next_steps":[{"label":"Explore the project home","href":"/project/%d","reason":"See your team's dashboards and insights","docs_href":"https://posthog.com/docs","product_key":"product_analytics"}],`+
-		`"is_organization_first_user":true}`, e.d.ProjectID)
+		`"is_organization_first_user":true,"posthog_contact":null,"shared_slack_channel_url":null}`, e.d.ProjectID)
 	if string(r.Body) != want {
 		t.Fatalf("welcome = %s\nwant      %s", r.Body, want)
 	}
+	// The newest WelcomeResponseSerializer's PostHog contact and shared Slack channel, when
+	// the organization has them (a scenario sets them).
+	withWriteTx(e, func(tx *store.Tx) error {
+		o := tx.Org(e.d.OrganizationID)
+		o.PostHogContactName, o.SharedSlackChannelURL = "Fernando", "https://posthog.slack.com/c/fakehog"
+		return nil
+	})
+	r = e.do("GET", e.orgPath("welcome/current/"), nil, asSession(e.d.Session)).wantStatus(t, 200)
+	if r.get("posthog_contact").Raw != `{"name":"Fernando"}` || r.get("shared_slack_channel_url").String() != "https://posthog.slack.com/c/fakehog" {
+		t.Fatalf("welcome contact = %s", r.Body)
+	}
 	// @current works; personal API keys do not (session only).
 	e.do("GET", "/api/organizations/@current/welcome/current/", nil, asSession(e.d.Session)).wantStatus(t, 200)
-	e.do("GET", e.orgPath("welcome/current/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access", "")
+	e.do("GET", e.orgPath("welcome/current/"), nil).wantError(t, 403, "authentication_error", "permission_denied", "This action does not support personal API key access", "")
 	outsider := e.addMember("", 0, "outsider@example.com")
 	e.do("GET", e.orgPath("welcome/current/"), nil, asSession(outsider.Session)).wantError(t, 403, "authentication_error", "permission_denied", store.MsgNoPermission, "")
 	e.do("GET", "/api/organizations/@current/welcome/current/", nil, asSession(outsider.Session)).wantError(t, 404, "invalid_request", "not_found", store.MsgOrgNotFound, "")

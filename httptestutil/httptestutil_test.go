@@ -64,7 +64,7 @@ func TestClients(t *testing.T) {
 		// A session-only operation: the key is refused, the session works.
 		path := srv.URL + "/api/organizations/@current/members/@me/scoped_api_keys/"
 		if status, body := call(t, srv.Client(), "GET", path, ""); status != 403 ||
-			body["detail"] != "This action does not support Personal API Key access" {
+			body["detail"] != "This action does not support personal API key access" {
 			t.Errorf("key on a session-only operation = %d %v", status, body)
 		}
 		if status, body := call(t, srv.SessionClient(), "GET", path, ""); status != 200 {

@@ -294,7 +294,8 @@ func (sd *seeder) seedOrg(oi int) error {
 		level = *org.PluginsAccessLevel
 	}
 	so, err := sd.tx.CreateOrganization(creator, vals, store.NewOrganization{Features: features, PluginsAccessLevel: &level,
-		NoDefaultProject: len(org.Projects) > 0, ID: org.ID})
+		NoDefaultProject: len(org.Projects) > 0, ID: org.ID, PostHogContactName: strings.TrimSpace(org.PostHogContact),
+		SharedSlackChannelURL: strings.TrimSpace(org.SharedSlackChannelURL)})
 	if err != nil {
 		return sd.storeError(path, err)
 	}
@@ -357,7 +358,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		}
 	}
 	for i, t := range org.CIMDVerificationTokens {
-		if _, _, err := sd.tx.CreateCIMDToken(so.ID, store.NewCIMDToken{ID: t.ID, Label: t.Label, Value: t.Value, CreatedBy: a.user(t.CreatedBy)}); err != nil {
+		if _, _, err := sd.tx.CreateCIMDToken(so.ID, store.NewCIMDToken{ID: t.ID, Label: t.Label, Value: t.Value, CIMDURL: strPtr(t.CIMDURL), CreatedBy: a.user(t.CreatedBy)}); err != nil {
 			return sd.storeError(index(child(path, "cimd_verification_tokens"), i), err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakehog/fakehog/fake/store"
 	"gopkg.in/yaml.v3"
 )
 
@@ -320,7 +321,21 @@ func (d *decoder) scalar(n *yaml.Node, path, want, wantDesc string) (*yaml.Node,
 		}
 		return nil, d.errAt(n, path, "%s", msg)
 	}
+	if want == "!!str" {
+		if err := d.text(n, path, r.Value); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// text refuses what PostHog's string fields refuse (store.ProhibitedCharacters): a NUL
+// character. (YAML itself refuses a lone surrogate, "\ud800", and invalid UTF-8.)
+func (d *decoder) text(n *yaml.Node, path, s string) error {
+	if code, detail := store.ProhibitedCharacters(s, ""); code != "" {
+		return d.errAt(n, path, "%s", strings.ToLower(detail[:1])+strings.TrimSuffix(detail[1:], "."))
+	}
+	return nil
 }
 
 func (d *decoder) str(dst *string) func(*yaml.Node, string) error {
@@ -472,6 +487,9 @@ func (d *decoder) value(n *yaml.Node, path string) (any, error) {
 	case yaml.ScalarNode:
 		switch r.Tag {
 		case "!!str", "!!timestamp":
+			if err := d.text(n, path, r.Value); err != nil {
+				return nil, err
+			}
 			return r.Value, nil
 		case "!!null":
 			return nil, nil

@@ -24,7 +24,7 @@ type Role struct {
 	ID        string // generated when empty
 	Name      string
 	Members   []string // user refs or emails; each must be an active member of the organization
-	CreatedBy string   // user ref or email; the organization's creator when empty
+	CreatedBy string   // user ref or email; none (null, as for a role created over the API) when empty
 }
 
 // RoleExternalReference links a role to a role in an external provider (GitHub, Linear, ...).
@@ -740,7 +740,7 @@ func applyRoles(a *orgSeed) error {
 	a.roles = map[string]*store.Role{}
 	for i, r := range a.org.Roles {
 		rp := index(child(a.path, "roles"), i)
-		sr, err := a.tx.CreateRole(a.sorg.ID, store.NewRole{ID: r.ID, Name: r.Name, CreatedBy: a.createdBy(r.CreatedBy)})
+		sr, err := a.tx.CreateRole(a.sorg.ID, store.NewRole{ID: r.ID, Name: r.Name, CreatedBy: a.user(r.CreatedBy)})
 		if err != nil {
 			return a.storeError(rp, attrOf(err, nil, "id"))
 		}

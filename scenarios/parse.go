@@ -192,6 +192,8 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 			}
 			return d.errAt(v, p, "invalid plugins_access_level %s: use 0, 3, 6 or 9 (or none, config, install, root)", shown(r))
 		}},
+		{"posthog_contact", d.str(&o.PostHogContact)},
+		{"shared_slack_channel_url", d.str(&o.SharedSlackChannelURL)},
 		{"members", func(v *yaml.Node, p string) error {
 			return d.list(v, p, func(_ int, item *yaml.Node, ip string) error {
 				var m Member
@@ -272,6 +274,7 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 					{"id", d.str(&t.ID)},
 					{"label", d.str(&t.Label)},
 					{"value", d.str(&t.Value)},
+					{"cimd_url", d.str(&t.CIMDURL)},
 					{"created_by", d.str(&t.CreatedBy)},
 				}, nil)
 				o.CIMDVerificationTokens = append(o.CIMDVerificationTokens, t)

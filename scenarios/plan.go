@@ -351,6 +351,11 @@ func (c *orgCheck) check() error {
 		if err := c.required(tp, "label", strings.TrimSpace(t.Label), 40); err != nil {
 			return err
 		}
+		if t.CIMDURL != "" {
+			if msg := store.CheckCIMDURL(t.CIMDURL); msg != "" {
+				return c.errorf(child(tp, "cimd_url"), "%s", msg)
+			}
+		}
 		if t.Value != "" {
 			if !strings.HasPrefix(t.Value, store.CIMDTokenPrefix) {
 				return c.errorf(child(tp, "value"), "a CIMD verification token starts with %s", store.CIMDTokenPrefix)

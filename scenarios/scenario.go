@@ -96,6 +96,9 @@ type Organization struct {
 	Features []store.Feature
 	// PluginsAccessLevel is 0, 3, 6 or 9; nil gives 9 (root).
 	PluginsAccessLevel *int
+	// PostHogContact and SharedSlackChannelURL are the welcome screen's PostHog contact
+	// (a name) and shared Slack channel; none when empty.
+	PostHogContact, SharedSlackChannelURL string
 	// Settings are the organization's other writable fields by their API name
 	// (members_can_invite, enforce_2fa, default_anonymize_ips, ...).
 	Settings map[string]any
@@ -226,6 +229,7 @@ type CIMDToken struct {
 	ID        string
 	Label     string
 	Value     string // phvt_...; generated when empty
+	CIMDURL   string // the metadata document URL it is bound to; none (a token from before URL binding) when empty
 	CreatedBy string // user ref or email; none when empty
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The advanced activity log: the organization-wide view of the activity log (activity.go)
@@ -500,15 +501,56 @@ func jsonTypeName(v any) string {
 	return "unknown"
 }
 
-// RequireFeature is PostHog's PremiumFeaturePermission: without the plan feature, a 402
-// payment_required error (EnterpriseFeatureException, reported with type server_error).
+// RequireFeature is PostHog's PremiumFeaturePermission for a view's premium_feature:
+// without the plan feature, a 402 payment_required error (EnterpriseFeatureException,
+// reported with type server_error).
 func (tx *Tx) RequireFeature(o *Organization, key string) error {
 	if _, ok := o.Feature(key); ok {
 		return nil
 	}
-	detail := "This feature is part of the premium PostHog offering. To use it, subscribe to PostHog Cloud with a generous free tier."
+	return &Error{Status: 402, Type: "server_error", Code: "payment_required", Detail: MsgEnterpriseFeature(key, !tx.opts.SelfHosted)}
+}
+
+// RequireCloudFeature is PremiumFeaturePermission for a view's premium_feature_on_cloud (the
+// organization activity log's audit_logs): on PostHog Cloud, without the plan feature, a 402
+// payment_required error with PaidFeatureException's message; self-hosted, no gate.
+func (tx *Tx) RequireCloudFeature(o *Organization, key string) error {
 	if tx.opts.SelfHosted {
-		detail = "This feature is part of the premium PostHog offering. Self-hosted licenses are no longer available for purchase. Please contact sales@posthog.com to discuss options."
+		return nil
 	}
-	return &Error{Status: 402, Type: "server_error", Code: "payment_required", Detail: detail}
+	if _, ok := o.Feature(key); ok {
+		return nil
+	}
+	return &Error{Status: 402, Type: "server_error", Code: "payment_required", Detail: MsgPaidFeature(key)}
+}
+
+// featureName is how posthog/exceptions.py names a feature key: "audit_logs" → "Audit logs".
+func featureName(key string) string {
+	if key == "" {
+		return "This feature"
+	}
+	return strings.ReplaceAll(pyCapitalize(key), "_", " ")
+}
+
+// pyCapitalize is Python's str.capitalize: the first character upper case, the rest lower.
+func pyCapitalize(s string) string {
+	r := []rune(strings.ToLower(s))
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}
+
+// MsgPaidFeature is PaidFeatureException's message (posthog/exceptions.py).
+func MsgPaidFeature(key string) string {
+	return featureName(key) + " requires a paid PostHog plan. Please upgrade to access this feature."
+}
+
+// MsgEnterpriseFeature is EnterpriseFeatureException's message (posthog/exceptions.py), on
+// PostHog Cloud or self-hosted.
+func MsgEnterpriseFeature(key string, cloud bool) string {
+	if cloud {
+		return featureName(key) + " is part of the premium PostHog offering. To use it, subscribe to PostHog Cloud with a generous free tier."
+	}
+	return featureName(key) + " is part of the premium PostHog offering. Self-hosted licenses are no longer available for purchase. Please contact sales@posthog.com to discuss options."
 }

@@ -19,7 +19,9 @@ import (
 // level sees them: every export of every project of the organization. An export belongs to
 // a project (team_id); nothing is ever exported, but the fake keeps what the real server
 // keeps: the destination configuration (secrets included, never shown), pause state,
-// backfills started, runs (seeded), and log entries for its own lifecycle events.
+// backfills started, runs (seeded), and log entries: those a backfill's workflow writes
+// when it starts and those seeded (AddBatchExportLog). The API itself writes none: creating,
+// pausing or unpausing an export logs nothing.
 
 // BatchExport is one batch export.
 type BatchExport struct {
@@ -1356,7 +1358,6 @@ func (tx *Tx) createBatchExport(o *Organization, actor *User, teamID int, id str
 	s.order = append(s.order, id)
 	tid := team
 	tx.LogActivity(ActivityInput{OrgID: o.ID, TeamID: &tid, User: actor, Scope: "BatchExport", ItemID: id, Activity: "created", Name: e.Name})
-	tx.addBatchExportLog(e, e.ID, batchExportLogSourceLevel, fmt.Sprintf("Batch export created (destination: %s, interval: %s).", e.Destination.Type, e.Interval))
 	return e, nil
 }
 
@@ -1466,7 +1467,6 @@ func (tx *Tx) PauseBatchExport(e *BatchExport) bool {
 	}
 	now := tx.now
 	e.Paused, e.LastPausedAt, e.LastUpdatedAt = true, &now, now
-	tx.addBatchExportLog(e, e.ID, batchExportLogSourceLevel, "Batch export paused.")
 	return true
 }
 
@@ -1478,7 +1478,6 @@ func (tx *Tx) UnpauseBatchExport(e *BatchExport, backfill bool) bool {
 		return false
 	}
 	e.Paused, e.LastUpdatedAt = false, tx.now
-	tx.addBatchExportLog(e, e.ID, batchExportLogSourceLevel, "Batch export unpaused.")
 	if backfill {
 		start := e.CreatedAt
 		if e.LastPausedAt != nil {

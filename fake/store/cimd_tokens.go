@@ -1,6 +1,7 @@
 package store
 
 import (
+	"net/url"
 	"strings"
 	"time"
 )
@@ -12,9 +13,10 @@ type CIMDToken struct {
 	ID          string
 	OrgID       string
 	Label       string
-	SecureValue string // sha256 of the plaintext
-	MaskValue   string // first 4 + "..." + last 4
-	CreatedBy   int    // user id; 0 when none
+	CIMDURL     *string // the metadata document URL the token is bound to; nil for tokens predating URL binding
+	SecureValue string  // sha256 of the plaintext
+	MaskValue   string  // first 4 + "..." + last 4
+	CreatedBy   int     // user id; 0 when none
 	CreatedAt   time.Time
 	LastUsedAt  *time.Time
 }
@@ -43,6 +45,7 @@ func (s *cimdState) clone() cimdState {
 	for id, t := range s.byID {
 		tc := *t
 		tc.LastUsedAt = clonePtr(t.LastUsedAt)
+		tc.CIMDURL = clonePtr(t.CIMDURL)
 		c.byID[id] = &tc
 	}
 	c.byOrg = cloneSliceMap(s.byOrg)
@@ -61,9 +64,47 @@ func (s *cimdState) dropOrg(tx *Tx, orgID string) {
 	delete(s.byOrg, orgID)
 }
 
-// CIMDTokenFields are the fields of a CIMD verification token create body.
+// CIMDTokenFields are the fields of a CIMD verification token create body
+// (CIMDVerificationTokenSerializer, posthog/api/cimd_verification_token.py): cimd_url is
+// required, nullable on read only (validate_cimd_url refuses null) and checked as
+// validate_cimd_url (posthog/api/oauth/cimd.py) checks it without its DNS lookup.
 var CIMDTokenFields = Fields{
 	{Name: "label", Kind: String, Required: true, MaxLen: 40},
+	{Name: "cimd_url", Kind: String, Required: true, MaxLen: 2048, NullDetail: "A CIMD metadata URL is required.",
+		Check: func(v any) *Error {
+			if msg := CheckCIMDURL(v.(string)); msg != "" {
+				return FieldError("cimd_url", "invalid", msg)
+			}
+			return nil
+		}},
+}
+
+// CheckCIMDURL is validate_cimd_url's format check: "" when url is an HTTPS URL with a path
+// and no query, fragment or user info, else PostHog's message.
+func CheckCIMDURL(raw string) string {
+	if !strings.HasPrefix(raw, "https://") {
+		return "CIMD client_id must use HTTPS"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "Invalid URL"
+	}
+	switch {
+	case u.Path == "" || u.Path == "/":
+		return "CIMD client_id must include a path component"
+	case u.Fragment != "":
+		return "CIMD client_id must not contain a fragment"
+	case u.RawQuery != "":
+		return "CIMD client_id must not contain query parameters"
+	case u.User != nil && (u.User.Username() != "" || hasPassword(u.User)):
+		return "CIMD client_id must not contain userinfo"
+	}
+	return ""
+}
+
+func hasPassword(u *url.Userinfo) bool {
+	p, ok := u.Password()
+	return ok && p != ""
 }
 
 // CIMDTokens lists an organization's tokens, newest first.
@@ -84,7 +125,8 @@ func (tx *Tx) CIMDToken(orgID, id string) *CIMDToken {
 type NewCIMDToken struct {
 	ID        string // optional fixed id (a UUID)
 	Label     string
-	CreatedBy *User // nil for none
+	CIMDURL   *string // nil for none (a token from before URL binding)
+	CreatedBy *User   // nil for none
 	// Value is the plaintext (scenarios); generated ("phvt_" + 44 base57 characters) when empty.
 	Value string
 }
@@ -117,7 +159,12 @@ func (tx *Tx) CreateCIMDToken(orgID string, in NewCIMDToken) (*CIMDToken, string
 	} else if !IsUUID(id) || s.byID[id] != nil {
 		return nil, "", Invalid("A CIMD verification token id must be a new UUID.")
 	}
-	t := &CIMDToken{ID: id, OrgID: orgID, Label: label, SecureValue: hashSecret(value), MaskValue: MaskValue(value), CreatedAt: tx.now}
+	if in.CIMDURL != nil {
+		if msg := CheckCIMDURL(*in.CIMDURL); msg != "" {
+			return nil, "", FieldError("cimd_url", "invalid", msg)
+		}
+	}
+	t := &CIMDToken{ID: id, OrgID: orgID, Label: label, CIMDURL: clonePtr(in.CIMDURL), SecureValue: hashSecret(value), MaskValue: MaskValue(value), CreatedAt: tx.now}
 	if in.CreatedBy != nil {
 		t.CreatedBy = in.CreatedBy.ID
 	}

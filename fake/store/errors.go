@@ -15,6 +15,8 @@ type Error struct {
 	// Body, when set, replaces the standard error body (PostHog's hand-made
 	// {"detail": ...} and {"error": ...} answers).
 	Body map[string]any
+	// Empty answers the status with no body at all (DRF's Response(status=...)).
+	Empty bool
 }
 
 func (e *Error) Error() string {
@@ -52,6 +54,12 @@ func NotFound(detail string) *Error {
 // Conflict is PostHog's custom 409 (reported with type server_error).
 func Conflict(detail string) *Error {
 	return &Error{Status: 409, Type: "server_error", Code: "conflict", Detail: detail}
+}
+
+// EmptyBody is an error answered with its status and no body, as a view returning DRF's
+// Response(status=...) answers (no content, no Content-Type).
+func EmptyBody(status int) *Error {
+	return &Error{Status: status, Empty: true}
 }
 
 // HandMade is an error answered with a non-standard body, e.g. {"detail": "..."}.

@@ -48,6 +48,9 @@ type Field struct {
 	Default any
 	// Check is an extra rule on the cleaned value (not called for null).
 	Check func(v any) *Error
+	// NullDetail, when set, refuses null with this detail (code invalid) instead of DRF's
+	// "may not be null": a field declared allow_null whose validate_<field> refuses None.
+	NullDetail string
 }
 
 // Fields is a resource's field declaration, in the order PostHog's serializer validates.
@@ -151,6 +154,9 @@ func (f *Field) CleanValue(raw gjson.Result) (any, *Error) { return f.clean(raw)
 
 func (f *Field) clean(raw gjson.Result) (any, *Error) {
 	if raw.Type == gjson.Null {
+		if f.NullDetail != "" {
+			return nil, FieldError(f.Name, "invalid", f.NullDetail)
+		}
 		if f.Nullable {
 			return nil, nil
 		}
@@ -272,7 +278,86 @@ func (f *Field) cleanString(raw gjson.Result) (string, *Error) {
 	if f.MinLen > 0 && len([]rune(s)) < f.MinLen {
 		return "", FieldError(f.Name, "min_length", fmt.Sprintf("Ensure this field has at least %d characters.", f.MinLen))
 	}
+	raw0 := ""
+	if raw.Type == gjson.String {
+		raw0 = raw.Raw
+	}
+	if code, detail := ProhibitedCharacters(s, raw0); code != "" {
+		return "", FieldError(f.Name, code, detail)
+	}
 	return s, nil
+}
+
+// MsgNullCharacters is ProhibitNullCharactersValidator's message.
+const MsgNullCharacters = "Null characters are not allowed."
+
+// MsgSurrogateCharacters is ProhibitSurrogateCharactersValidator's message for a code point.
+func MsgSurrogateCharacters(r rune) string {
+	return fmt.Sprintf("Surrogate characters are not allowed: U+%X.", r)
+}
+
+// ProhibitedCharacters applies the two validators every DRF CharField (and so EmailField)
+// runs after its length checks: a NUL character is refused (code
+// null_characters_not_allowed), then a lone UTF-16 surrogate (code
+// surrogate_characters_not_allowed, naming the first). s is the decoded text; rawJSON is
+// the JSON string literal it came from ("" when none), where a lone surrogate can only be
+// seen: Python's json keeps an unpaired "\ud800" escape as a surrogate code point, while
+// Go's decoders (gjson's, encoding/json's) turn it into U+FFFD. It returns "" when the text
+// is acceptable.
+func ProhibitedCharacters(s, rawJSON string) (code, detail string) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return "null_characters_not_allowed", MsgNullCharacters
+	}
+	if r, ok := firstLoneSurrogate(rawJSON); ok {
+		return "surrogate_characters_not_allowed", MsgSurrogateCharacters(r)
+	}
+	return "", ""
+}
+
+// firstLoneSurrogate scans a JSON string literal's escapes as Python's json does: a high
+// surrogate escape directly followed by a low surrogate escape is one character; any other
+// surrogate escape is a lone surrogate, and the first is returned.
+func firstLoneSurrogate(lit string) (rune, bool) {
+	for i := 0; i < len(lit); i++ {
+		if lit[i] != '\\' || i+1 >= len(lit) {
+			continue
+		}
+		if lit[i+1] != 'u' {
+			i++ // an escaped character: \\, \", \n, ...
+			continue
+		}
+		r, ok := hex4(lit, i+2)
+		if !ok {
+			i++
+			continue
+		}
+		i += 5 // at the last hex digit
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+6 < len(lit) && lit[i+1] == '\\' && lit[i+2] == 'u' {
+				if lo, ok := hex4(lit, i+3); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 6
+					continue
+				}
+			}
+			return r, true
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// hex4 reads four hexadecimal digits at lit[at:].
+func hex4(lit string, at int) (rune, bool) {
+	if at+4 > len(lit) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(lit[at:at+4], 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	return rune(n), true
 }
 
 // gjsonEscaper escapes gjson's path syntax. Built once: building a Replacer for every field

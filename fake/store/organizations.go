@@ -78,6 +78,10 @@ type Organization struct {
 	InstanceTag                  string
 	// EnvironmentsRollbackRequested is set by POST environments_rollback.
 	EnvironmentsRollbackRequested bool
+	// PostHogContactName and SharedSlackChannelURL are what PostHog's welcome screen shows
+	// of the organization's PostHog contact ("" for none); only scenarios set them.
+	PostHogContactName    string
+	SharedSlackChannelURL string
 }
 
 // Membership joins a user to an organization at a level.
@@ -184,6 +188,9 @@ type NewOrganization struct {
 	// NoDefaultProject skips the "Default project" bootstrap (scenarios that list projects).
 	NoDefaultProject bool
 	ID               string
+	// PostHogContactName and SharedSlackChannelURL are the welcome screen's contact
+	// (scenarios); "" for none.
+	PostHogContactName, SharedSlackChannelURL string
 }
 
 // CreateOrganization bootstraps an organization as PostHog does: the organization, an
@@ -220,6 +227,7 @@ func (tx *Tx) CreateOrganization(creator *User, vals Values, in NewOrganization)
 		Features: append([]Feature{}, in.Features...), IsMemberJoinEmailEnabled: true,
 		MembersCanInvite: &yes, MembersCanCreateProjects: &no, MembersCanUsePersonalAPIKeys: true,
 		MembersCanSeeOrgMembers: true, AllowPubliclySharedResources: true, DefaultExperimentStatsMethod: &bayes, InstanceTag: "none",
+		PostHogContactName: in.PostHogContactName, SharedSlackChannelURL: in.SharedSlackChannelURL,
 	}
 	if err := tx.applyOrgValues(o, vals); err != nil {
 		return nil, err

@@ -299,16 +299,40 @@ func (tx *Tx) allPlugins() []*Plugin {
 // PluginByID returns the plugin with that id in any organization, or nil.
 func (tx *Tx) PluginByID(id int) *Plugin { return tx.st.ext.plugins.byID[id] }
 
-// FindPlugin is PostHog's get_object for a plugin route: the family's visible plugin with
-// that id (404 otherwise); a write to another organization's plugin is 403.
-func (tx *Tx) FindPlugin(org *Organization, kind PluginKind, id string, write bool) (*Plugin, error) {
-	n, err := strconv.Atoi(id)
+// PluginLookup is how a plugin route looks its plugin up (PluginViewSet's get_object).
+type PluginLookup struct {
+	Kind  PluginKind
+	ID    string // the URL's id
+	User  *User  // the caller
+	Write bool   // an unsafe method
+	// Retrieve is GET on the plugin itself: PostHog's dangerously_get_permissions drops the
+	// organization-membership check there for a global plugin.
+	Retrieve bool
+}
+
+// FindPlugin is PostHog's get_object for a plugin route (posthog/api/plugin.py): the
+// family's visible plugin with that id (404 otherwise), then the object permissions in
+// PostHog's order: PluginsAccessLevelPermission refuses a write to another organization's
+// plugin (403 "managed by another organization"), then OrganizationMemberPermissions
+// refuses a caller who is not a member of the plugin's organization (403, DRF's message) —
+// except when retrieving a global plugin.
+func (tx *Tx) FindPlugin(org *Organization, q PluginLookup) (*Plugin, error) {
+	n, err := strconv.Atoi(q.ID)
 	p := tx.st.ext.plugins.byID[n]
-	if err != nil || p == nil || !tx.visiblePlugin(org.ID, p) || !kind.Admits(p) {
+	if err != nil || p == nil || !tx.visiblePlugin(org.ID, p) || !q.Kind.Admits(p) {
 		return nil, ErrNotFound()
 	}
-	if write && p.OrgID != org.ID {
+	if p.OrgID == org.ID {
+		return p, nil
+	}
+	if q.Write {
 		return nil, Forbidden(MsgPluginManagedElsewhere)
+	}
+	if q.Retrieve && p.IsGlobal {
+		return p, nil
+	}
+	if q.User == nil || p.OrgID == "" || tx.Membership(p.OrgID, q.User.ID) == nil {
+		return nil, Forbidden(MsgNoPermission)
 	}
 	return p, nil
 }
@@ -316,8 +340,9 @@ func (tx *Tx) FindPlugin(org *Organization, kind PluginKind, id string, write bo
 // FindOwnPlugin is FindPlugin for the detail actions (check_for_updates, source,
 // update_source, upgrade): the plugin must be the organization's own (404 otherwise), and
 // the organization must be allowed to install plugins (403 naming the action's reason).
-func (tx *Tx) FindOwnPlugin(org *Organization, kind PluginKind, id string, write bool, reason string) (*Plugin, error) {
-	p, err := tx.FindPlugin(org, kind, id, write)
+func (tx *Tx) FindOwnPlugin(org *Organization, q PluginLookup, reason string) (*Plugin, error) {
+	q.Retrieve = false
+	p, err := tx.FindPlugin(org, q)
 	if err != nil {
 		return nil, err
 	}

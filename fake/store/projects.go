@@ -163,9 +163,10 @@ func (tx *Tx) Projects(orgID, search string) []*Project {
 	return out
 }
 
-// CheckProjectLimit is PostHog's PremiumMultiProjectPermission, for a create and for a PUT
-// (create false). An organization has at most one demo project, and a request flagged
-// is_demo is refused while one exists. Demo projects are not counted: without the
+// CheckProjectLimit is PostHog's PremiumMultiProjectPermission (posthog/api/project.py), for
+// a create and for a PUT (create false). An organization has at most one demo project, and
+// a request flagged is_demo is refused while one exists. Demo projects are not counted, but
+// every request, a demo one too, is checked against the other projects: without the
 // organizations_projects feature an organization has one other project, with it up to the
 // feature's limit, or, when the feature has no limit, up to ProjectHardCap — a cap only a
 // create runs into, so an organization already past it can still be edited.
@@ -179,11 +180,8 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 			n++
 		}
 	}
-	if isDemo {
-		if demos > 0 {
-			return Forbidden(planLimit)
-		}
-		return nil
+	if isDemo && demos > 0 {
+		return Forbidden(planLimit)
 	}
 	f, ok := o.Feature("organizations_projects")
 	switch {
@@ -195,14 +193,24 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 	return nil
 }
 
+// checkProjectName is ProjectBackwardCompatSerializer.validate_name (posthog/api/project.py):
+// a name is taken by another project of the organization with the same trimmed name, ignoring
+// case, unless that project is pending deletion. except is the project being updated (0 on
+// create).
 func (tx *Tx) checkProjectName(orgID, name string, except int) error {
-	want := strings.ToLower(strings.TrimSpace(name))
+	want := strings.ToLower(name)
 	for _, id := range tx.st.projectsByOrg[orgID] {
-		if id != except && strings.ToLower(strings.TrimSpace(tx.st.projects[id].Name)) == want {
-			return Conflict(fmt.Sprintf("There is already a project called %q in this organization.", strings.TrimSpace(name)))
+		p := tx.st.projects[id]
+		if id != except && !p.IsPendingDeletion && strings.ToLower(strings.TrimSpace(p.Name)) == want {
+			return Conflict(MsgProjectNameTaken(name))
 		}
 	}
 	return nil
+}
+
+// MsgProjectNameTaken is PostHog's 409 detail for a project name already in use.
+func MsgProjectNameTaken(name string) string {
+	return `There is already a project called "` + name + `" in this organization. Choose a different name.`
 }
 
 // CreateProject creates a project and its team. checkRules applies PostHog's permission and
@@ -294,8 +302,11 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		if name == "" {
 			return FieldError("name", "blank", MsgBlank)
 		}
-		if err := tx.checkProjectName(p.OrgID, name, p.ID); err != nil {
-			return err
+		// A no-op save stays valid even where names were shared before duplicates were refused.
+		if name != p.Name {
+			if err := tx.checkProjectName(p.OrgID, name, p.ID); err != nil {
+				return err
+			}
 		}
 	}
 	keys := make([]string, 0, len(vals))

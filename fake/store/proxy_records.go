@@ -184,8 +184,10 @@ func (tx *Tx) insertProxyRecord(r *ProxyRecord) {
 	s.byDomain[r.Domain] = r.ID
 }
 
-// UpdateProxyRecord applies a validated PUT or PATCH body. A new domain gets a new
-// target_cname and starts provisioning over: status waiting, no message.
+// UpdateProxyRecord applies a validated PUT or PATCH body: it changes the domain only.
+// target_cname, status and message are read-only in ProxyRecordSerializer
+// (posthog/api/proxy_record.py) and the viewset has no update of its own, so they keep
+// their values (and no provisioning starts over).
 func (tx *Tx) UpdateProxyRecord(r *ProxyRecord, vals Values) error {
 	if vals.Has("domain") && vals.Str("domain") != r.Domain {
 		domain := vals.Str("domain")
@@ -195,8 +197,7 @@ func (tx *Tx) UpdateProxyRecord(r *ProxyRecord, vals Values) error {
 		s := &tx.st.ext.proxies
 		delete(s.byDomain, r.Domain)
 		s.byDomain[domain] = r.ID
-		r.Domain, r.TargetCNAME = domain, ProxyTargetCNAME(r.OrgID, domain)
-		r.Status, r.Message, r.CertExpiresAt = ProxyWaiting, nil, nil
+		r.Domain = domain
 	}
 	r.UpdatedAt = tx.now
 	return nil

@@ -39,6 +39,10 @@ type Welcome struct {
 	ProductsInUse           []string
 	SuggestedNextSteps      []WelcomeStep
 	IsOrganizationFirstUser bool
+	// PostHogContact is the organization's PostHog contact's name, SharedSlackChannelURL its
+	// shared Slack channel; "" for none (null in the payload).
+	PostHogContact        string
+	SharedSlackChannelURL string
 }
 
 // WelcomePerson names a person by display name and email.
@@ -88,7 +92,8 @@ func LevelLabel(level int) string {
 // Welcome computes the welcome screen of the organization for user.
 func (tx *Tx) Welcome(o *Organization, user *User) Welcome {
 	w := Welcome{OrganizationName: o.Name, Inviter: tx.welcomeInviter(o, user), TeamMembers: tx.welcomeMembers(o, user),
-		RecentActivity: tx.welcomeActivity(o), ProductsInUse: tx.welcomeProducts(o)}
+		RecentActivity: tx.welcomeActivity(o), ProductsInUse: tx.welcomeProducts(o),
+		PostHogContact: o.PostHogContactName, SharedSlackChannelURL: o.SharedSlackChannelURL}
 	w.SuggestedNextSteps = welcomeSteps(user, w.ProductsInUse)
 	if m := tx.Membership(o.ID, user.ID); m != nil {
 		w.IsOrganizationFirstUser = m.InvitedBy == 0

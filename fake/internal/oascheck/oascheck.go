@@ -59,6 +59,7 @@ func Load(dir string) (*Checker, error) {
 		// kin-openapi's own validator reads 3.1's `type: [X, "null"]` as nullable; its
 		// JSON Schema 2020 mode would lose the nullability fixes below.
 		allowNulls(doc)
+		nullAsServed(doc)
 		relaxSiblingDiscriminators(doc)
 		for _, tmpl := range doc.Paths.InMatchingOrder() {
 			item := doc.Paths.Value(tmpl)
@@ -264,6 +265,33 @@ func allowNulls(doc *openapi3.T) {
 	}
 	for _, ref := range doc.Components.Schemas {
 		walk(ref)
+	}
+}
+
+// servedNull lists properties PostHog's schema declares non-nullable while PostHog's own
+// code answers null for them, by component schema and property name, with the source.
+var servedNull = map[string][]string{
+	// RoleSerializer's created_by is UserBasicSerializer(read_only=True), and neither the
+	// serializer nor RoleViewSet sets it (products/access_control/backend/presentation/role.py):
+	// a role created over the API, or hidden from a restricted member, answers null.
+	"Role": {"created_by"},
+}
+
+// nullAsServed marks the servedNull properties nullable.
+func nullAsServed(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	for name, props := range servedNull {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		for _, p := range props {
+			if prop := ref.Value.Properties[p]; prop != nil && prop.Value != nil {
+				prop.Value.Nullable = true
+			}
+		}
 	}
 }
 
