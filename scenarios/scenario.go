@@ -65,6 +65,11 @@ type User struct {
 	PersonalAPIKeys []APIKey
 	// Sessions are session cookie values that log in as the user (Cookie: sessionid=<value>).
 	Sessions []string
+	// CurrentOrganization (an organization ref) and CurrentProject (a project name in it) are
+	// what @current means for the user; by default the first organization they belong to and
+	// its first project.
+	CurrentOrganization string
+	CurrentProject      string
 }
 
 // APIKey is a personal API key of a user.
@@ -77,6 +82,8 @@ type APIKey struct {
 	Scopes []string
 	// ScopedOrganizations restricts the key to these organizations, by ref.
 	ScopedOrganizations []string
+	// ScopedTeams restricts the key to these projects, each "<organization ref>/<project name>".
+	ScopedTeams []string
 }
 
 // Organization is an organization and everything under it.
