@@ -243,10 +243,13 @@ type Generate struct {
 	RolesPerOrganization int
 }
 
-// Limits of generate, so a typo cannot ask for a world that takes minutes to build.
+// Limits of generate, so a typo cannot ask for a world that takes minutes to build. A
+// million members (in one organization or spread over several) load in a few seconds
+// (BENCHMARKS.md); MaxGeneratedMembersTotal bounds organizations × members_per_organization.
 const (
 	MaxGeneratedOrganizations = 200
-	MaxGeneratedMembers       = 1000
+	MaxGeneratedMembers       = 1_000_000
+	MaxGeneratedMembersTotal  = 1_000_000
 	MaxGeneratedProjects      = 100
 	MaxGeneratedInvites       = 500
 	MaxGeneratedRoles         = 50
