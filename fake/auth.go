@@ -249,7 +249,8 @@ func (c *call) checkKeySelf() error {
 
 // resolveProject resolves {id} (a project id or @current) for the project routes outside
 // an organization: a project of an organization the caller does not belong to is 404, then
-// the organization's key policy, the key's organization and project scoping, the scope.
+// APIScopePermission's order: the organization's key policy, the key's project scoping, its
+// organization scoping, the scope.
 func (c *call) resolveProject() error {
 	id := c.vars["id"]
 	var p *store.Project
@@ -270,11 +271,11 @@ func (c *call) resolveProject() error {
 		if err := c.checkKeyPolicy(org); err != nil {
 			return err
 		}
-		if !c.keyReaches(org.ID) {
-			return errKeyOrg(org.ID)
-		}
 		if len(c.key.ScopedTeams) > 0 && !slices.Contains(c.key.ScopedTeams, p.ID) {
 			return store.Forbidden(fmt.Sprintf("API key does not have access to the requested project: ID %d.", p.ID))
+		}
+		if !c.keyReaches(org.ID) {
+			return errKeyOrg(org.ID)
 		}
 		if c.route != nil {
 			if err := c.checkScope(c.route.Scope); err != nil {

@@ -82,12 +82,22 @@ func browser(t *testing.T, width, height int) context.Context {
 	return ctx
 }
 
-// do runs browser steps, each bounded so that a wrong page fails the test instead of hanging it.
+// do runs browser steps, bounded so that a wrong page fails the test instead of hanging it.
+// Right after a navigation the browser may still be replacing the document under the steps
+// ("No node with given id", "Cannot find context"): they are then run again, a few times.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(c, steps...); err != nil {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = chromedp.Do(c, steps...)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "-32000") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("browser (at %s): %v", loc, err)
 	}

@@ -219,7 +219,7 @@ func (s *Server) loadWorld(fn World, wc worldClock) error {
 	if err != nil {
 		return err
 	}
-	snap := tmp.Snapshot()
+	snap := tmp.Release() // tmp is dropped: its state becomes the snapshot, uncopied
 	s.ctl.Lock()
 	s.initial = snap
 	s.defaults = d

@@ -33,11 +33,13 @@ func endpointsDoc(t *testing.T) string {
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", rt.Method, rt.Path, scope, state)
 	}
-	b.WriteString("\n## Companions outside /api/organizations/\n\n")
-	b.WriteString("The calls PostHog's own clients (its CLI and MCP tool catalog, the agent toolkit, the Terraform\n")
-	b.WriteString("provider) make before any organization call: who the caller is, which key it holds, and the\n")
-	b.WriteString("projects by id. `{uuid}` takes `@me`; `{id}` takes `@current` (the calling key; the caller's\n")
-	b.WriteString("current project). A personal API key may retrieve itself and do nothing else with keys.\n\n")
+	b.WriteString("\n## Companions\n\n")
+	b.WriteString("Operations beyond the 159 that PostHog's own clients (its CLI and MCP tool catalog, the agent\n")
+	b.WriteString("toolkit, the Terraform provider) call: who the caller is, which key it holds, the projects by\n")
+	b.WriteString("id, and a project's access control settings (read only; fakehog stores no access rules, so\n")
+	b.WriteString("everyone gets PostHog's defaults and admins full access). `{uuid}` takes `@me`; `{id}` takes\n")
+	b.WriteString("`@current` (the calling key; the caller's current project). A personal API key may retrieve\n")
+	b.WriteString("itself and do nothing else with keys.\n\n")
 	fmt.Fprintf(&b, "%d operations.\n\n", len(companions(&Server{})))
 	b.WriteString("| Method | Path | API key scope |\n|---|---|---|\n")
 	for _, rt := range companions(&Server{}) {

@@ -33,7 +33,9 @@ func inviteView(tx *store.Tx, inv *store.Invite) inviteJSON {
 }
 
 func (s *Server) listInvites(c *call) (any, error) {
-	return paginate(c, c.tx.Invites(c.org.ID), func(inv *store.Invite) any { return inviteView(c.tx, inv) }), nil
+	limit, offset := c.limitOffset(DefaultPageSize)
+	invs, count := c.tx.InvitesPage(c.org.ID, offset, limit)
+	return paginateWindow(c, invs, count, func(inv *store.Invite) any { return inviteView(c.tx, inv) }, limit, offset), nil
 }
 
 func (s *Server) createInvite(c *call) (any, error) {

@@ -16,15 +16,32 @@ import (
 )
 
 // The request journal: every request outside /_fake/ is recorded, with its bodies cut at a
-// size limit, in a ring of fixed capacity, so memory stays bounded however long the server
-// runs.
+// size limit, in a ring bounded both in entries and in bytes, so memory stays bounded
+// however long the server runs.
 
 const (
 	// DefaultJournalSize is how many requests the journal keeps by default.
 	DefaultJournalSize = 10_000
 	// DefaultJournalBodyLimit is how many bytes of each body the journal keeps by default.
 	DefaultJournalBodyLimit = 8 << 10
+	// DefaultJournalBytes is how much memory the journal's entries may take by default (as
+	// Request.Cost counts it); the oldest entries go first when a new one would exceed it.
+	// An entry costs about 400 bytes plus its bodies: 10,000 small requests fit; 10,000
+	// pages of members, with both bodies cut at 8 KiB, would take 170 MiB without this bound.
+	DefaultJournalBytes = 8 << 20
 )
+
+// requestOverhead is what one entry costs besides its strings and bodies: the Request
+// value in the ring (about 300 bytes on 64-bit platforms) and the allocation headers of its
+// body copies.
+const requestOverhead = 320
+
+// Cost is roughly how many bytes of memory the journal spends on the entry: its fixed part,
+// its strings and its two body copies. The journal's byte bound counts it.
+func (r *Request) Cost() int {
+	return requestOverhead + len(r.Method) + len(r.Path) + len(r.Query) + len(r.OrgID) + len(r.UserEmail) +
+		len(r.Key) + len(r.KeyID) + cap(r.RequestBody) + cap(r.ResponseBody)
+}
 
 // Request is one request as the journal recorded it. Its byte slices are shared between
 // the copies the journal hands out and must not be modified.
@@ -135,22 +152,25 @@ func (f *RequestFilter) match(r *Request) bool {
 }
 
 // Journal records the requests a server answered, oldest first, keeping the most recent
-// ones up to its size. It is safe for concurrent use.
+// ones up to its size in entries and its bound in bytes. It is safe for concurrent use.
 type Journal struct {
 	size      int
 	bodyLimit int
+	maxBytes  int // bound on the entries' Cost (0: none)
 
-	mu   sync.Mutex
-	ring []Request // grows up to size, then wraps
-	next int       // once full: the oldest entry, overwritten next
-	seq  int64
+	mu    sync.Mutex
+	ring  []Request // circular; grows up to size
+	head  int       // the oldest entry
+	n     int       // entries held
+	bytes int       // their Cost
+	seq   int64
 
 	// onFile, when set (WithRequestLogging), sees every request as it is filed.
 	onFile func(Request)
 }
 
-func newJournal(size, bodyLimit int) *Journal {
-	return &Journal{size: size, bodyLimit: bodyLimit}
+func newJournal(size, bodyLimit, maxBytes int) *Journal {
+	return &Journal{size: size, bodyLimit: bodyLimit, maxBytes: maxBytes}
 }
 
 // Journal returns the server's request journal.
@@ -159,17 +179,28 @@ func (s *Server) Journal() *Journal { return s.journal }
 // Size is the most requests the journal keeps (0: the journal is off).
 func (j *Journal) Size() int { return j.size }
 
+// MaxBytes is the bound on the memory its entries take, as Request.Cost counts it (0: no
+// bound besides Size).
+func (j *Journal) MaxBytes() int { return j.maxBytes }
+
 // Len is how many requests the journal holds now.
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return len(j.ring)
+	return j.n
+}
+
+// Bytes is the memory the held entries take, as Request.Cost counts it.
+func (j *Journal) Bytes() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
 }
 
 // Clear forgets every recorded request (IDs keep counting).
 func (j *Journal) Clear() {
 	j.mu.Lock()
-	j.ring, j.next = nil, 0
+	j.ring, j.head, j.n, j.bytes = nil, 0, 0, 0
 	j.mu.Unlock()
 }
 
@@ -190,14 +221,10 @@ func (j *Journal) Requests(f RequestFilter) []Request {
 func (j *Journal) Last() (Request, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.ring) == 0 {
+	if j.n == 0 {
 		return Request{}, false
 	}
-	i := len(j.ring) - 1
-	if len(j.ring) == j.size {
-		i = (j.next + j.size - 1) % j.size
-	}
-	return j.ring[i], true
+	return j.ring[(j.head+j.n-1)%len(j.ring)], true
 }
 
 // Count returns how many recorded requests have the method ("" = any) and path (a
@@ -280,35 +307,37 @@ func (j *Journal) describe() string {
 
 // each calls fn on every entry, oldest first. j.mu must be held.
 func (j *Journal) each(fn func(*Request)) {
-	if len(j.ring) < j.size {
-		for i := range j.ring {
-			fn(&j.ring[i])
-		}
-		return
-	}
-	for k := 0; k < len(j.ring); k++ {
-		fn(&j.ring[(j.next+k)%len(j.ring)])
+	for k := range j.n {
+		fn(&j.ring[(j.head+k)%len(j.ring)])
 	}
 }
 
-// add appends an entry, overwriting the oldest once the ring is full. The ring's backing
+// add appends an entry, dropping the oldest ones while the journal is over its size or its
+// byte bound (an entry larger than the whole bound is still kept, alone). The ring's backing
 // array never grows beyond size.
 func (j *Journal) add(r Request) {
+	cost := r.Cost()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	r.ID = j.seq
-	if len(j.ring) < j.size {
-		if len(j.ring) == cap(j.ring) {
-			grown := make([]Request, len(j.ring), min(max(2*cap(j.ring), 16), j.size))
-			copy(grown, j.ring)
-			j.ring = grown
-		}
-		j.ring = append(j.ring, r)
-		return
+	for j.n > 0 && (j.n >= j.size || (j.maxBytes > 0 && j.bytes+cost > j.maxBytes)) {
+		old := &j.ring[j.head]
+		j.bytes -= old.Cost()
+		*old = Request{} // let its bodies go
+		j.head = (j.head + 1) % len(j.ring)
+		j.n--
 	}
-	j.ring[j.next] = r
-	j.next = (j.next + 1) % j.size
+	if j.n == len(j.ring) {
+		grown := make([]Request, min(max(2*len(j.ring), 16), j.size))
+		for k := range j.n {
+			grown[k] = j.ring[(j.head+k)%len(j.ring)]
+		}
+		j.ring, j.head = grown, 0
+	}
+	j.ring[(j.head+j.n)%len(j.ring)] = r
+	j.n++
+	j.bytes += cost
 }
 
 // recorder follows one request through the server: it wraps the ResponseWriter to see the

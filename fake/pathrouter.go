@@ -63,8 +63,11 @@ type matcher struct {
 // sharedMatchers holds the compiled matchers, one per distinct route list.
 var sharedMatchers sync.Map // signature → *matcher
 
-// shapeSegment is the segment whose literal value splits the routes (the resource name).
-const shapeSegment = 3
+// shapeSegment is the index, in the path split at "/", of the segment whose literal value
+// splits the routes: the resource name, as in "", "api", "organizations", "{id}", "<resource>"
+// (it was 3, the organization id, which put every organization route of a length in one
+// router).
+const shapeSegment = 4
 
 func isVarSegment(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
 

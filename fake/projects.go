@@ -67,8 +67,13 @@ func (c *call) targetProject() (*store.Project, error) {
 }
 
 func (s *Server) listProjects(c *call) (any, error) {
-	projects := c.tx.Projects(c.org.ID, lastQueryValue(c.r.URL.Query(), "search"))
-	return paginate(c, projects, func(p *store.Project) any { return teamBasic(p) }), nil
+	render := func(p *store.Project) any { return teamBasic(p) }
+	if search := lastQueryValue(c.r.URL.Query(), "search"); strings.TrimSpace(search) != "" {
+		return paginate(c, c.tx.Projects(c.org.ID, search), render), nil
+	}
+	limit, offset := c.limitOffset(DefaultPageSize)
+	projects, count := c.tx.ProjectsPage(c.org.ID, offset, limit)
+	return paginateWindow(c, projects, count, render, limit, offset), nil
 }
 
 func (s *Server) createProject(c *call) (any, error) {

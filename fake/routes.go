@@ -169,9 +169,9 @@ func routes(s *Server) []route {
 	}
 }
 
-// companions are the operations outside /api/organizations/ that every client calls before
-// (or instead of) the organization endpoints: who the caller is and which key it holds, and
-// the projects by id. They run through the same pipeline (router.go, auth.go); docs/endpoints.md
+// companions are the operations beyond the 159 that PostHog's own clients call: outside
+// /api/organizations/, who the caller is and which key it holds, and the projects by id;
+// inside it, the newer access control settings reads of a project. They run through the same pipeline (router.go, auth.go); docs/endpoints.md
 // lists them in a section of their own.
 func companions(s *Server) []route {
 	return []route{
@@ -190,5 +190,14 @@ func companions(s *Server) []route {
 		{"GET", "/api/environments/{id}/", "project:read", permProject, 0, s.getEnvironment},
 		{"PATCH", "/api/environments/{id}/", "project:write", permProject, 0, s.updateEnvironment},
 		{"DELETE", "/api/environments/{id}/", "project:write", permProject, 204, s.deleteProject},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_defaults/", "access_control:read", permMember, 0, s.accessControlDefaults},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_members/", "access_control:read", permMember, 0, s.accessControlMembers},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_roles/", "access_control:read", permMember, 0, s.accessControlRoles},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_default_objects/", "access_control:read", permMember, 0, s.accessControlDefaultRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_default_properties/", "access_control:read", permMember, 0, s.accessControlDefaultRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_objects/", "access_control:read", permMember, 0, s.accessControlMemberRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_properties/", "access_control:read", permMember, 0, s.accessControlMemberRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_objects/", "access_control:read", permMember, 0, s.accessControlRoleRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules},
 	}
 }

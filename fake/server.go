@@ -87,6 +87,8 @@ type config struct {
 	seedFn       func(tx *store.Tx) (Defaults, error)
 	journalSize  int
 	journalBody  int
+	journalBytes int
+	historyLimit int
 	adminToken   string
 	loader       ScenarioLoader
 	dataDir      string
@@ -132,6 +134,16 @@ func WithWorld(fn func(tx *store.Tx) (Defaults, error)) Option {
 // the oldest are dropped first. 0 turns the journal off.
 func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = max(n, 0) } }
 
+// WithJournalBytes bounds the memory the journal's entries take (default
+// DefaultJournalBytes), as Request.Cost counts it: the oldest entries go first when a new one
+// would exceed it. 0 leaves only the bound in entries (WithJournalSize).
+func WithJournalBytes(n int) Option { return func(c *config) { c.journalBytes = max(n, 0) } }
+
+// WithHistoryLimit bounds the records that only ever accumulate: each organization's
+// activity log and the outbox of sent emails keep their newest n entries (default
+// store.DefaultHistoryLimit; a negative n keeps everything).
+func WithHistoryLimit(n int) Option { return func(c *config) { c.historyLimit = n } }
+
 // WithJournalBodyLimit sets how many bytes of each request and response body the journal
 // keeps (default DefaultJournalBodyLimit); longer bodies are cut and marked truncated.
 func WithJournalBodyLimit(n int) Option { return func(c *config) { c.journalBody = max(n, 0) } }
@@ -148,7 +160,7 @@ func WithRequestLogging() Option { return func(c *config) { c.logRequests = true
 
 // New builds a server holding the default world (or the one WithWorld seeds).
 func New(opts ...Option) (*Server, error) {
-	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit}
+	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit, journalBytes: DefaultJournalBytes}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -163,14 +175,14 @@ func New(opts ...Option) (*Server, error) {
 	}
 	clock := newClock(cfg.clock)
 	s := &Server{
-		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock}),
+		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock, HistoryLimit: cfg.historyLimit}),
 		logger:       cfg.logger,
 		maxBodyBytes: cfg.maxBodyBytes,
 		seed:         cfg.seed,
 		clock:        clock,
 		apiKey:       cfg.apiKey,
 		session:      cfg.session,
-		journal:      newJournal(cfg.journalSize, cfg.journalBody),
+		journal:      newJournal(cfg.journalSize, cfg.journalBody, cfg.journalBytes),
 		faults:       newFaultSet(cfg.seed),
 		adminToken:   cfg.adminToken,
 		loader:       cfg.loader,

@@ -107,7 +107,13 @@ func (sd *seeder) seedCredentials(from, to int) error {
 			for _, ref := range k.ScopedOrganizations {
 				orgIDs = append(orgIDs, sd.sorgs[sd.orgIdx[ref]].ID)
 			}
-			_, value, err := sd.tx.CreatePersonalAPIKey(sd.susers[i].ID, store.NewAPIKey{Value: k.Value, Label: k.Label, Scopes: scopes, ScopedOrganizations: orgIDs})
+			var teams []int
+			for _, ref := range k.ScopedTeams {
+				if p := sd.projectByRef(ref); p != nil {
+					teams = append(teams, p.ID)
+				}
+			}
+			_, value, err := sd.tx.CreatePersonalAPIKey(sd.susers[i].ID, store.NewAPIKey{Value: k.Value, Label: k.Label, Scopes: scopes, ScopedOrganizations: orgIDs, ScopedTeams: teams})
 			if err != nil {
 				return sd.storeError(index(child(sd.userPaths[i], "personal_api_keys"), j), err)
 			}
@@ -126,19 +132,44 @@ func (sd *seeder) seedCredentials(from, to int) error {
 // scenario order) they belong to, and its first project: what @current resolves to.
 // CreateOrganization and CreateProject move their creator's current organization and
 // project as they go; this settles it independently of creation order.
+// A user's current_organization and current_project (checked by the plan) win.
 func (sd *seeder) setCurrent() {
 	for i, su := range sd.susers {
 		for oi := range sd.sorgs {
 			if _, ok := sd.members[oi][i]; ok {
+				if ref := sd.users[i].CurrentOrganization; ref != "" && sd.orgIdx[ref] != oi {
+					continue
+				}
 				su.CurrentOrgID = sd.sorgs[oi].ID
 				su.CurrentTeamID = 0
 				if ps := sd.projects[oi]; len(ps) > 0 {
 					su.CurrentTeamID = ps[0].ID
 				}
+				for _, p := range sd.projects[oi] {
+					if name := sd.users[i].CurrentProject; name != "" && strings.EqualFold(p.Name, strings.TrimSpace(name)) {
+						su.CurrentTeamID = p.ID
+					}
+				}
 				break
 			}
 		}
 	}
+}
+
+// projectByRef finds the project "<organization ref>/<project name>" (checked by the plan).
+func (sd *seeder) projectByRef(ref string) *store.Project {
+	for oref, oi := range sd.orgIdx {
+		name, ok := strings.CutPrefix(ref, oref+"/")
+		if !ok {
+			continue
+		}
+		for _, p := range sd.projects[oi] {
+			if strings.EqualFold(p.Name, strings.TrimSpace(name)) {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 func (sd *seeder) defaults() fake.Defaults {

@@ -125,6 +125,8 @@ func TestErrors(t *testing.T) {
 			`t.yaml:8:29: organizations[0].batch_exports[0].interval: "hourly" is not one of hour, day, week, every 5 minutes, every 15 minutes`},
 		{"generate range", "generate:\n  organizations: 100000\n", false,
 			`t.yaml:2:18: generate.organizations: organizations is 0 to 200, found 100000`},
+		{"generate members in all", "generate:\n  organizations: 3\n  members_per_organization: 400000\n", false,
+			`t.yaml:3:29: generate.members_per_organization: organizations × members_per_organization is at most 1000000, found 1200000`},
 		{"generate needs organizations", "generate:\n  members_per_organization: 3\n", false,
 			`t.yaml:2:29: generate.members_per_organization: members_per_organization needs generate.organizations`},
 		{"expired and created_at", head + "    invites: [{target_email: z@z.co, expired: true, created_at: 2026-01-01T00:00:00Z}]\n", false,

@@ -37,6 +37,10 @@ func (p *plan) checkGenerate() error {
 			return p.errorf(child("generate", c.name), "%s needs generate.organizations", c.name)
 		}
 	}
+	if total := g.Organizations * g.MembersPerOrganization; total > MaxGeneratedMembersTotal {
+		return p.errorf(child("generate", "members_per_organization"), "organizations × members_per_organization is at most %d, found %d",
+			MaxGeneratedMembersTotal, total)
+	}
 	return nil
 }
 

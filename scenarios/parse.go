@@ -153,12 +153,15 @@ func (d *decoder) user(n *yaml.Node, path string, u *User) error {
 					{"label", d.str(&k.Label)},
 					{"scopes", d.strs(&k.Scopes)},
 					{"scoped_organizations", d.strs(&k.ScopedOrganizations)},
+					{"scoped_teams", d.strs(&k.ScopedTeams)},
 				}, nil)
 				u.PersonalAPIKeys = append(u.PersonalAPIKeys, k)
 				return err
 			})
 		}},
 		{"sessions", d.strs(&u.Sessions)},
+		{"current_organization", d.str(&u.CurrentOrganization)},
+		{"current_project", d.str(&u.CurrentProject)},
 	}, nil)
 	u.Inactive = !active
 	if err == nil && !d.has(n, "email") {

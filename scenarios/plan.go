@@ -108,9 +108,73 @@ func (s *Scenario) plan() (*plan, error) {
 					return nil, p.errorf(index(child(kp, "scoped_organizations"), n), "no organization with ref %q", ref)
 				}
 			}
+			for n, ref := range k.ScopedTeams {
+				if _, _, err := p.projectRef(i, ref); err != "" {
+					return nil, p.errorf(index(child(kp, "scoped_teams"), n), "%s", err)
+				}
+			}
+		}
+		if err := p.checkCurrent(i); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// projectRef resolves "<organization ref>/<project name>" for user i: the organization index
+// and project name, or why not ("" when fine). The user must belong to the organization.
+func (p *plan) projectRef(user int, ref string) (int, string, string) {
+	for oref, oi := range p.orgIdx {
+		name, ok := strings.CutPrefix(ref, oref+"/")
+		if !ok {
+			continue
+		}
+		if _, member := p.members[oi][user]; !member {
+			return 0, "", fmt.Sprintf("%s is not a member of organization %q", p.userPaths[user], oref)
+		}
+		for _, n := range p.projectNames[oi] {
+			if strings.EqualFold(n, strings.TrimSpace(name)) {
+				return oi, n, ""
+			}
+		}
+		return 0, "", fmt.Sprintf("organization %q has no project %q", oref, name)
+	}
+	return 0, "", fmt.Sprintf("no project %q: write <organization ref>/<project name>", ref)
+}
+
+// checkCurrent checks a user's current_organization and current_project.
+func (p *plan) checkCurrent(i int) error {
+	u := p.users[i]
+	oi := -1
+	if u.CurrentOrganization != "" {
+		idx, ok := p.orgIdx[u.CurrentOrganization]
+		if !ok {
+			return p.errorf(child(p.userPaths[i], "current_organization"), "no organization with ref %q", u.CurrentOrganization)
+		}
+		if _, member := p.members[idx][i]; !member {
+			return p.errorf(child(p.userPaths[i], "current_organization"), "%s is not a member of organization %q", p.userPaths[i], u.CurrentOrganization)
+		}
+		oi = idx
+	}
+	if u.CurrentProject == "" {
+		return nil
+	}
+	if oi < 0 {
+		for idx := range p.orgs {
+			if _, member := p.members[idx][i]; member {
+				oi = idx
+				break
+			}
+		}
+	}
+	if oi >= 0 {
+		for _, n := range p.projectNames[oi] {
+			if strings.EqualFold(n, strings.TrimSpace(u.CurrentProject)) {
+				return nil
+			}
+		}
+	}
+	return p.errorf(child(p.userPaths[i], "current_project"), "no project %q in the user's current organization", u.CurrentProject)
 }
 
 // ---- users ----

@@ -72,6 +72,11 @@ type User struct {
 	PersonalAPIKeys []APIKey
 	// Sessions are session cookie values that log in as the user (Cookie: sessionid=<value>).
 	Sessions []string
+	// CurrentOrganization (an organization ref) and CurrentProject (a project name in it) are
+	// what @current means for the user; by default the first organization they belong to and
+	// its first project.
+	CurrentOrganization string
+	CurrentProject      string
 }
 
 // APIKey is a personal API key of a user.
@@ -84,6 +89,8 @@ type APIKey struct {
 	Scopes []string
 	// ScopedOrganizations restricts the key to these organizations, by ref.
 	ScopedOrganizations []string
+	// ScopedTeams restricts the key to these projects, each "<organization ref>/<project name>".
+	ScopedTeams []string
 }
 
 // Organization is an organization and everything under it.
@@ -243,10 +250,13 @@ type Generate struct {
 	RolesPerOrganization int
 }
 
-// Limits of generate, so a typo cannot ask for a world that takes minutes to build.
+// Limits of generate, so a typo cannot ask for a world that takes minutes to build. A
+// million members (in one organization or spread over several) load in a few seconds
+// (BENCHMARKS.md); MaxGeneratedMembersTotal bounds organizations × members_per_organization.
 const (
 	MaxGeneratedOrganizations = 200
-	MaxGeneratedMembers       = 1000
+	MaxGeneratedMembers       = 1_000_000
+	MaxGeneratedMembersTotal  = 1_000_000
 	MaxGeneratedProjects      = 100
 	MaxGeneratedInvites       = 500
 	MaxGeneratedRoles         = 50

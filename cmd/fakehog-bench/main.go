@@ -1,8 +1,21 @@
 // Command fakehog-bench is fakehog's load generator: concurrent keep-alive HTTP clients hit
-// one URL for a while and it prints requests per second, the 50th and 99th percentile
-// latency and, against a bare net/http baseline, the ratio of the two.
+// one URL, or a mix of operations, for a while and it prints requests per second, the 50th
+// and 99th percentile latency and, against a bare net/http baseline or another server, the
+// ratio of the two.
 //
-// Three ways to use it:
+// Ways to use it:
+//
+//	# a mixed workload (weights: two reads per write here) on fakehog in-process, and the
+//	# same mix on another server (ids discovered through its API), alternating rounds:
+//	go run ./cmd/fakehog-bench -fakehog -mix get-org:2,list-members:2,patch-member:1,create-invite:1,patch-project:1 \
+//	    -d 5s -rounds 3 -vs http://127.0.0.1:4010 -vs-header 'Authorization: Bearer phx_...'
+//
+//	# a mix against any running server (base URL; -org, -project, -member or discovery):
+//	go run ./cmd/fakehog-bench -url http://127.0.0.1:8010 -header 'Authorization: Bearer phx_fakehog_default_owner_key' \
+//	    -mix get-org:4,patch-project:1 -max-requests 100000
+//
+//	# the memory soak: fakehog in a child process, loaded with a mix, heap and RSS sampled:
+//	go run ./cmd/fakehog-bench -soak 10m -max-requests 10000000 -soak-csv soak.csv -soak-png soak.png
 //
 //	# fakehog in-process on loopback, side by side with a bare baseline (one command):
 //	go run ./cmd/fakehog-bench -fakehog -op get-org -c 32 -d 5s
@@ -95,12 +108,39 @@ type config struct {
 
 	startup string // measure this binary's start-up instead of loading a URL
 	n       int    // -startup repetitions
+
+	mix         string      // weighted preset operations (mix.go)
+	maxRequests int         // stop a run after this many requests (0: none)
+	org         string      // -url with -mix: placeholder values (discovered when empty)
+	project     string      //
+	member      string      //
+	vs          string      // -mix: also load this server, alternating, and print the ratio
+	vsHeaders   http.Header // headers for -vs
+	vsOrg       string      // -vs placeholder values (discovered when empty)
+	vsProject   string      //
+	vsMember    string      //
+
+	soak         time.Duration // run the soak (soak.go) for this long
+	sample       time.Duration // soak: memory sampling interval
+	soakCSV      string        // soak: write the samples here
+	soakPNG      string        // soak: plot them here (needs gnuplot)
+	soakChild    bool          // internal: be the soak's server process
+	journalBytes int           // -fakehog, -soak: fake.WithJournalBytes
 }
 
-// preset is a named operation for -fakehog -op.
+// preset is a named operation for -op and -mix. Its body may use {n} (a request counter
+// modulo 16 in a mix; 0 for -op).
 type preset struct {
 	method, path, body string
 	needsMember        bool
+}
+
+// status is the answer the operation expects.
+func (p preset) status() int {
+	if p.method == "POST" {
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 var presets = map[string]preset{
@@ -109,8 +149,11 @@ var presets = map[string]preset{
 	"list-members":  {"GET", "/api/organizations/{org}/members/?limit=100", "", false},
 	"get-member":    {"GET", "/api/organizations/{org}/members/{member}/github_login/", "", true},
 	"patch-member":  {"PATCH", "/api/organizations/{org}/members/{member}/", `{"level":8}`, true},
-	"create-invite": {"POST", "/api/organizations/{org}/invites/", `{"target_email":"invitee@example.com","level":1}`, false},
-	"patch-project": {"PATCH", "/api/organizations/{org}/projects/{project}/", `{"name":"Renamed project"}`, false},
+	"create-invite": {"POST", "/api/organizations/{org}/invites/", `{"target_email":"invitee{n}@example.com","level":1}`, false},
+	"list-invites":  {"GET", "/api/organizations/{org}/invites/?limit=100", "", false},
+	"get-project":   {"GET", "/api/organizations/{org}/projects/{project}/", "", false},
+	"list-projects": {"GET", "/api/organizations/{org}/projects/?limit=100", "", false},
+	"patch-project": {"PATCH", "/api/organizations/{org}/projects/{project}/", `{"name":"Renamed project {n}"}`, false},
 }
 
 func presetNames() string {
@@ -151,7 +194,7 @@ func (l *headerList) Set(s string) error {
 
 // parseFlags reads the command line into a config and checks it.
 func parseFlags(args []string, errOut io.Writer) (config, error) {
-	cfg := config{headers: http.Header{}}
+	cfg := config{headers: http.Header{}, vsHeaders: http.Header{}}
 	fs := flag.NewFlagSet("fakehog-bench", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.StringVar(&cfg.url, "url", "", "target URL (not with -fakehog)")
@@ -171,6 +214,19 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the target's runs (client and, with -fakehog, server) to this file")
 	fs.StringVar(&cfg.startup, "startup", "", "measure start-up of this fakehog binary: exec → first 200 from /_fake/health")
 	fs.IntVar(&cfg.n, "n", 10, "with -startup: how many starts")
+	fs.StringVar(&cfg.mix, "mix", "", `mixed workload of weighted operations, e.g. "get-org:4,list-members:2,patch-member:1,create-invite:1,patch-project:1" (with -fakehog, -url BASE or -soak); operations: `+presetNames())
+	fs.IntVar(&cfg.maxRequests, "max-requests", 0, "with -mix or -soak: stop a run after this many requests (0: only -d bounds it)")
+	fs.StringVar(&cfg.org, "org", "", "with -url and -mix: organization id for {org} (default: the caller's current one)")
+	fs.StringVar(&cfg.project, "project", "", "with -url and -mix: project id for {project} (default: the organization's first)")
+	fs.StringVar(&cfg.member, "member", "", "with -url and -mix: user uuid for {member} (default: the first member below admin)")
+	fs.StringVar(&cfg.vs, "vs", "", "with -mix: base URL of another server to load with the same mix, alternating rounds; prints the ratio")
+	fs.Var(&headerList{cfg.vsHeaders}, "vs-header", `with -vs: request header "Name: value" for the other server (repeatable)`)
+	fs.DurationVar(&cfg.soak, "soak", 0, "run a soak this long: fakehog (default world, journal on) in a child process on loopback, loaded with -mix, its heap and RSS sampled")
+	fs.DurationVar(&cfg.sample, "sample", 5*time.Second, "with -soak: memory sampling interval")
+	fs.StringVar(&cfg.soakCSV, "soak-csv", "", "with -soak: write the samples to this CSV file")
+	fs.StringVar(&cfg.soakPNG, "soak-png", "", "with -soak: plot the samples to this PNG file (runs gnuplot)")
+	fs.IntVar(&cfg.journalBytes, "journal-bytes", fake.DefaultJournalBytes, "with -fakehog or -soak: the journal's byte bound (fake.WithJournalBytes)")
+	fs.BoolVar(&cfg.soakChild, "soak-child", false, "internal: serve as the soak's server process")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -204,6 +260,18 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	case cfg.members < 0:
 		return config{}, errors.New("-members must not be negative")
 	}
+	if cfg.soakChild {
+		return cfg, nil
+	}
+	if cfg.soak == 0 && cfg.soakPNG != "" {
+		if cfg.soakCSV == "" {
+			return config{}, errors.New("-soak-png without -soak re-plots a CSV: give -soak-csv")
+		}
+		return cfg, nil
+	}
+	if cfg.soak > 0 || cfg.mix != "" {
+		return checkMixFlags(cfg, baselineSet)
+	}
 	if cfg.startup != "" {
 		if cfg.url != "" || cfg.fakehog {
 			return config{}, errors.New("-startup excludes -url and -fakehog")
@@ -233,7 +301,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 				cfg.method = p.method
 			}
 			if cfg.body == nil && p.body != "" {
-				cfg.body = []byte(p.body)
+				cfg.body = []byte(strings.ReplaceAll(p.body, "{n}", "0"))
 			}
 			if p.needsMember && cfg.members == 0 {
 				cfg.members = 1
@@ -465,12 +533,40 @@ func baselineHandler(p probe) http.Handler {
 // startFakehog starts fakehog on loopback, seeds members, and fills the path's
 // placeholders; it returns the URL to load.
 func startFakehog(cfg *config) (url string, stop func(), err error) {
-	srv, err := fake.New(fake.WithSeed(1), fake.WithJournalSize(cfg.journalSize))
+	base, v, stop, err := startFakehogBase(cfg)
 	if err != nil {
 		return "", nil, err
 	}
+	return base + v.fill(cfg.path), stop, nil
+}
+
+// startFakehogBase starts fakehog (default world, journal as configured) on loopback with
+// cfg.members members seeded, sets the owner's key as the Authorization header unless one
+// is given, and returns its base URL and the placeholders' values.
+func startFakehogBase(cfg *config) (base string, v ids, stop func(), err error) {
+	srv, member, err := newFakehog(cfg)
+	if err != nil {
+		return "", ids{}, nil, err
+	}
 	d := srv.Defaults()
-	member := ""
+	if cfg.headers.Get("Authorization") == "" {
+		cfg.headers.Set("Authorization", "Bearer "+d.APIKey)
+	}
+	base, stop, err = serveLoopback(srv)
+	if err != nil {
+		return "", ids{}, nil, err
+	}
+	return base, ids{org: d.OrganizationID, project: fmt.Sprint(d.ProjectID), member: member}, stop, nil
+}
+
+// newFakehog builds the server (default world, the journal as configured) and seeds
+// cfg.members members; member is the user uuid of the one in the middle of the joining order.
+func newFakehog(cfg *config) (srv *fake.Server, member string, err error) {
+	srv, err = fake.New(fake.WithSeed(1), fake.WithJournalSize(cfg.journalSize), fake.WithJournalBytes(cfg.journalBytes))
+	if err != nil {
+		return nil, "", err
+	}
+	d := srv.Defaults()
 	if cfg.members > 0 {
 		err := srv.Store().Write(func(tx *store.Tx) error {
 			for i := range cfg.members {
@@ -488,18 +584,10 @@ func startFakehog(cfg *config) (url string, stop func(), err error) {
 			return nil
 		})
 		if err != nil {
-			return "", nil, fmt.Errorf("seeding members: %w", err)
+			return nil, "", fmt.Errorf("seeding members: %w", err)
 		}
 	}
-	if cfg.headers.Get("Authorization") == "" {
-		cfg.headers.Set("Authorization", "Bearer "+d.APIKey)
-	}
-	path := strings.NewReplacer("{org}", d.OrganizationID, "{project}", fmt.Sprint(d.ProjectID), "{member}", member).Replace(cfg.path)
-	base, stop, err := serveLoopback(srv)
-	if err != nil {
-		return "", nil, err
-	}
-	return base + path, stop, nil
+	return srv, member, nil
 }
 
 func newClient(concurrency int) *http.Client {
@@ -516,7 +604,16 @@ func newClient(concurrency int) *http.Client {
 }
 
 func run(cfg config, out io.Writer) error {
-	if cfg.startup != "" {
+	switch {
+	case cfg.soakChild:
+		return soakChild(cfg, os.Stdin, out)
+	case cfg.soak > 0:
+		return runSoak(cfg, out)
+	case cfg.soakPNG != "":
+		return plotSoak(cfg.soakCSV, cfg.soakPNG, "mix "+cfg.mix)
+	case cfg.mix != "":
+		return runMix(cfg, out)
+	case cfg.startup != "":
 		return measureStartup(cfg.startup, cfg.n, out)
 	}
 	url := cfg.url

@@ -41,14 +41,15 @@ type ActivityInput struct {
 	Changes  []Change
 }
 
-// LogActivity records an activity log entry.
+// LogActivity records an activity log entry. Each organization keeps its newest
+// Options.HistoryLimit entries.
 func (tx *Tx) LogActivity(in ActivityInput) {
 	e := &ActivityEntry{ID: tx.NewUUID(), OrgID: in.OrgID, TeamID: in.TeamID, Activity: in.Activity, Scope: in.Scope,
 		ItemID: in.ItemID, Name: in.Name, Changes: in.Changes, CreatedAt: tx.now}
 	if in.User != nil {
 		e.UserID = in.User.ID
 	}
-	tx.st.activity[in.OrgID] = append(tx.st.activity[in.OrgID], e)
+	tx.st.activity[in.OrgID] = appendBounded(tx.st.activity[in.OrgID], e, tx.opts.historyLimit())
 }
 
 // Activity lists the organization's activity entries newest first, keeping those for

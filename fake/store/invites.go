@@ -71,6 +71,25 @@ func (tx *Tx) Invites(orgID string) []*Invite {
 	return recordsByIDs(tx.st.invites, tx.st.invitesByOrg[orgID], true)
 }
 
+// InvitesPage is Invites cut to [offset, offset+limit) (limit > 0, offset ≥ 0), with the
+// count of all of them; it costs the page, not the organization.
+func (tx *Tx) InvitesPage(orgID string, offset, limit int) (page []*Invite, count int) {
+	ids := tx.st.invitesByOrg[orgID]
+	return pageOfIDs(tx.st.invites, ids, true, offset, limit), len(ids)
+}
+
+// invitesTo returns the organization's invites to email (any case), newest first.
+func (tx *Tx) invitesTo(orgID, email string) []*Invite {
+	ids := tx.inviteIDsByEmail(orgID, email)
+	out := make([]*Invite, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		if inv := tx.st.invites[ids[i]]; inv != nil {
+			out = append(out, inv)
+		}
+	}
+	return out
+}
+
 // Invite returns the organization's invite with that id, or nil.
 func (tx *Tx) Invite(orgID, id string) *Invite {
 	inv := tx.st.invites[strings.ToLower(id)]
@@ -196,10 +215,7 @@ func (tx *Tx) CheckProjectAccess(inviter *Membership, raw any) ([]ProjectAccess,
 // storeInvite writes a planned invite: earlier invites for the same email go (so there is
 // at most one per email), optionally folding their level and project access into it.
 func (tx *Tx) storeInvite(inv *Invite, combine bool) {
-	for _, old := range tx.Invites(inv.OrgID) {
-		if !strings.EqualFold(old.TargetEmail, inv.TargetEmail) {
-			continue
-		}
+	for _, old := range tx.invitesTo(inv.OrgID, inv.TargetEmail) {
 		if combine && !old.IsExpired(tx.now) {
 			if old.Level > inv.Level {
 				inv.Level = old.Level
@@ -212,12 +228,13 @@ func (tx *Tx) storeInvite(inv *Invite, combine bool) {
 	inv.CreatedAt, inv.UpdatedAt = tx.now, tx.now
 	tx.st.invites[inv.ID] = inv
 	tx.st.invitesByOrg[inv.OrgID] = append(tx.st.invitesByOrg[inv.OrgID], inv.ID)
+	tx.inviteIndexed(inv, true)
 	if inv.EmailingAttemptMade {
 		template := "invite"
 		if inv.IsSetupDelegation {
 			template = "setup_delegation"
 		}
-		tx.st.outbox = append(tx.st.outbox, SentEmail{To: inv.TargetEmail, Template: template, OrgID: inv.OrgID, At: tx.now})
+		tx.st.outbox = appendBounded(tx.st.outbox, SentEmail{To: inv.TargetEmail, Template: template, OrgID: inv.OrgID, At: tx.now}, tx.opts.historyLimit())
 	}
 }
 
@@ -247,8 +264,8 @@ func (tx *Tx) DelegateInvite(inviter *Membership, v Values) (*Invite, error) {
 	if u := tx.UserByEmail(email); u != nil && tx.st.members[inviter.OrgID].byUser[u.ID] != nil {
 		return nil, Invalid("A user with this email address already belongs to the organization.")
 	}
-	for _, old := range tx.Invites(inviter.OrgID) {
-		if old.IsSetupDelegation && strings.EqualFold(old.TargetEmail, email) && !old.IsExpired(tx.now) {
+	for _, old := range tx.invitesTo(inviter.OrgID, email) {
+		if old.IsSetupDelegation && !old.IsExpired(tx.now) {
 			return nil, InvalidCode("existing_invite", "A setup delegation invite has already been sent to this email address.")
 		}
 	}
@@ -267,10 +284,12 @@ func (tx *Tx) DeleteInvite(inv *Invite) { tx.deleteInvite(inv) }
 
 func (tx *Tx) deleteInvite(inv *Invite) {
 	delete(tx.st.invites, inv.ID)
-	tx.st.invitesByOrg[inv.OrgID] = removeString(tx.st.invitesByOrg[inv.OrgID], inv.ID)
+	tx.st.invitesByOrg[inv.OrgID] = removeLastString(tx.st.invitesByOrg[inv.OrgID], inv.ID)
+	tx.inviteIndexed(inv, false)
 }
 
-// Outbox lists the emails the fake has "sent", oldest first.
+// Outbox lists the emails the fake has "sent", oldest first (the newest
+// Options.HistoryLimit of them).
 func (tx *Tx) Outbox() []SentEmail { return append([]SentEmail(nil), tx.st.outbox...) }
 
 // ValidateInviteBody validates one invite body (a JSON object) for create.

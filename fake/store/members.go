@@ -35,6 +35,9 @@ func (tx *Tx) AddMember(orgID string, userID int, level int, invitedBy int) (*Me
 	m := &Membership{ID: tx.NewUUID(), OrgID: orgID, UserID: userID, Level: level, JoinedAt: joined, UpdatedAt: joined, InvitedBy: invitedBy}
 	om.byUser[userID] = m
 	om.order = append(om.order, userID)
+	if visible(u) {
+		tx.memberListed(m, true)
+	}
 	if u.CurrentOrgID == "" {
 		u.CurrentOrgID = orgID
 		if ps := tx.st.projectsByOrg[orgID]; len(ps) > 0 {
@@ -179,6 +182,7 @@ func (tx *Tx) dropMembership(m *Membership) {
 	om := tx.st.members[m.OrgID]
 	delete(om.byUser, m.UserID)
 	om.order = removeInt(om.order, m.UserID)
+	tx.memberListed(m, false)
 	for _, child := range tx.st.ext.all() {
 		child.dropMember(tx, m.OrgID, m.UserID)
 	}

@@ -181,16 +181,7 @@ func (tx *Tx) OrgsOfUser(userID int) []*Organization {
 
 // MemberCount counts active, non-bot memberships.
 func (tx *Tx) MemberCount(orgID string) int {
-	if !tx.write {
-		return len(tx.visibleMembers(orgID))
-	}
-	n := 0
-	for _, uid := range tx.st.members[orgID].order {
-		if u := tx.st.users[uid]; u != nil && u.IsActive && !isBot(u) {
-			n++
-		}
-	}
-	return n
+	return len(tx.visibleMembers(orgID))
 }
 
 func isBot(u *User) bool { return strings.HasSuffix(strings.ToLower(u.Email), "@posthogbot.user") }
@@ -356,6 +347,7 @@ func (tx *Tx) DeleteOrganization(o *Organization) {
 	delete(tx.st.orgs, id)
 	delete(tx.st.slugs, o.Slug)
 	delete(tx.st.activity, id)
+	tx.orgUnindexed(id)
 	tx.st.orgOrder = removeString(tx.st.orgOrder, id)
 	for _, child := range tx.st.ext.all() {
 		child.dropOrg(tx, id)

@@ -163,6 +163,13 @@ func (tx *Tx) Projects(orgID, search string) []*Project {
 	return out
 }
 
+// ProjectsPage is Projects without a search, cut to [offset, offset+limit) (limit > 0,
+// offset ≥ 0), with the count of all of them; it costs the page, not the organization.
+func (tx *Tx) ProjectsPage(orgID string, offset, limit int) (page []*Project, count int) {
+	ids := tx.st.projectsByOrg[orgID]
+	return pageOfIDs(tx.st.projects, ids, false, offset, limit), len(ids)
+}
+
 // CheckProjectLimit is PostHog's PremiumMultiProjectPermission (posthog/api/project.py), for
 // a create and for a PUT (create false). An organization has at most one demo project, and
 // a request flagged is_demo is refused while one exists. Demo projects are not counted, but
@@ -198,10 +205,9 @@ func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
 // case, unless that project is pending deletion. except is the project being updated (0 on
 // create).
 func (tx *Tx) checkProjectName(orgID, name string, except int) error {
-	want := strings.ToLower(name)
-	for _, id := range tx.st.projectsByOrg[orgID] {
-		p := tx.st.projects[id]
-		if id != except && !p.IsPendingDeletion && strings.ToLower(strings.TrimSpace(p.Name)) == want {
+	// The organization's name index (kept by every write) instead of a walk.
+	for _, id := range tx.projectIDsByName(orgID, strings.ToLower(name)) {
+		if p := tx.st.projects[id]; id != except && p != nil && !p.IsPendingDeletion {
 			return Conflict(MsgProjectNameTaken(name))
 		}
 	}
@@ -264,6 +270,7 @@ func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRu
 	p.Settings["name"] = name
 	tx.st.projects[id] = p
 	tx.st.projectsByOrg[o.ID] = append(tx.st.projectsByOrg[o.ID], id)
+	tx.projectIndexed(o.ID, id, name, true)
 	creator.CurrentTeamID = id
 	if creator.CurrentOrgID == "" {
 		creator.CurrentOrgID = o.ID
@@ -320,7 +327,9 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		after := vals[k]
 		if k == "name" {
 			before, after = p.Name, strings.TrimSpace(vals.Str("name"))
+			tx.projectIndexed(p.OrgID, p.ID, p.Name, false)
 			p.Name = after.(string)
+			tx.projectIndexed(p.OrgID, p.ID, p.Name, true)
 		}
 		if !equalJSON(before, after) {
 			changes = append(changes, Change{Type: "Team", Action: "changed", Field: k, Before: before, After: after})
@@ -449,8 +458,10 @@ func (tx *Tx) MoveProject(p *Project, actor *User, target *Organization) error {
 		return nil
 	}
 	tx.st.projectsByOrg[p.OrgID] = removeInt(tx.st.projectsByOrg[p.OrgID], p.ID)
+	tx.projectIndexed(p.OrgID, p.ID, p.Name, false)
 	p.OrgID = target.ID
 	tx.st.projectsByOrg[target.ID] = append(tx.st.projectsByOrg[target.ID], p.ID)
+	tx.projectIndexed(p.OrgID, p.ID, p.Name, true)
 	p.UpdatedAt = tx.now
 	return nil
 }

@@ -21,6 +21,18 @@ func (s *Store) Snapshot() *Snapshot {
 	return &Snapshot{st: s.st.clone()}
 }
 
+// Release hands over the store's state as a snapshot without copying it; the store must not
+// be used afterwards. It is for a store built only to be copied elsewhere (a world loaded
+// into a running server), which would otherwise be copied twice.
+func (s *Store) Release() *Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	s.st = nil
+	s.ix.reset()
+	return &Snapshot{st: st}
+}
+
 // Restore puts the store back to snap. The snapshot itself is copied, not adopted, so it
 // can be restored again later. Records obtained before the call (pointers from an earlier
 // transaction) belong to the replaced state and must not be used afterwards.

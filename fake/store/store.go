@@ -67,6 +67,41 @@ type Options struct {
 	// Cloud makes the store behave as PostHog Cloud (the default in fakehog): new
 	// organizations get plugins_access_level 3 and legal documents are available.
 	SelfHosted bool
+	// HistoryLimit bounds the records that only ever accumulate: each organization's
+	// activity log and the outbox of sent emails keep their newest HistoryLimit entries
+	// (0: DefaultHistoryLimit; negative: no bound).
+	HistoryLimit int
+}
+
+// DefaultHistoryLimit is how many activity entries per organization, and sent emails, a
+// store keeps by default: enough for any test's assertions, and a bound on the memory of a
+// fake that runs for hours.
+const DefaultHistoryLimit = 10_000
+
+// historyLimit is Options.HistoryLimit with its default applied (0: no bound).
+func (o *Options) historyLimit() int {
+	switch {
+	case o.HistoryLimit == 0:
+		return DefaultHistoryLimit
+	case o.HistoryLimit < 0:
+		return 0
+	}
+	return o.HistoryLimit
+}
+
+// appendBounded appends v to list and drops the oldest entries beyond limit (0: none).
+// Dropped entries are cleared so the backing array does not keep them alive.
+func appendBounded[T any](list []T, v T, limit int) []T {
+	list = append(list, v)
+	if limit > 0 && len(list) > limit {
+		var zero T
+		drop := len(list) - limit
+		for i := range drop {
+			list[i] = zero
+		}
+		list = list[drop:]
+	}
+	return list
 }
 
 // Store holds the whole state of one fake PostHog instance.
@@ -75,10 +110,10 @@ type Store struct {
 	clock Clock
 	opts  Options
 	st    *state
-	// memberIx is read-side derived data (member_index.go), dropped by every write
-	// transaction and state replacement. It is not part of the state, so snapshots and
+	// ix is derived data (member_index.go): kept up to date by write transactions, started
+	// afresh when the state is replaced. It is not part of the state, so snapshots and
 	// exports never see it.
-	memberIx memberIndex
+	ix indexes
 }
 
 // state is everything the store holds. It lives behind Store.mu.
@@ -172,23 +207,23 @@ type Tx struct {
 	now   time.Time
 	opts  *Options
 	write bool
-	ix    *memberIndex // the store's member listing index
+	ix    *indexes // the store's derived indexes
+	// touched are the users a write transaction handed out: its caller may change them, so
+	// their place in the member lists is re-checked when it ends.
+	touched []*User
 }
 
 // Read runs fn with the read lock held.
 func (s *Store) Read(fn func(tx *Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, ix: &s.memberIx})
+	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, ix: &s.ix})
 }
 
 // Write runs fn with the write lock held. Operations validate before they mutate, so an
 // error leaves the state as it was.
 func (s *Store) Write(fn func(tx *Tx) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.changed()
-	return fn(&Tx{st: s.st, now: s.clock.Now().UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
+	return s.WriteAt(s.clock.Now(), fn)
 }
 
 // WriteAt is Write with the transaction's clock reading given: replaying a persisted write
@@ -196,12 +231,21 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.changed()
-	return fn(&Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.memberIx})
+	tx := &Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.ix}
+	defer tx.settle() // also when fn fails: it may have changed a user it was handed
+	return fn(tx)
 }
 
-// changed drops read-side derived data; s.mu must be held for writing.
-func (s *Store) changed() { s.memberIx.byOrg = nil }
+// changed rebuilds the derived indexes after the state was replaced (the member lists at
+// once, so the first listing after a Restore costs its page; the write-side indexes on first
+// use); s.mu must be held for writing.
+func (s *Store) changed() {
+	s.ix.reset()
+	tx := &Tx{st: s.st, opts: &s.opts, write: true, ix: &s.ix}
+	for orgID := range s.st.members {
+		tx.visibleMembers(orgID)
+	}
+}
 
 // Now is the transaction's reading of the clock (one reading per transaction).
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -239,27 +283,31 @@ const base57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 // RandomToken mirrors posthog.models.utils.generate_random_token(nbytes): nbytes*8 random
 // bits with the top bit set, in base57 (32 bytes → 44 characters, 35 → 48).
 func (tx *Tx) RandomToken(nbytes int) string {
-	buf := make([]byte, nbytes)
-	for i := range buf {
-		buf[i] = byte(tx.st.rng.Uint32())
+	// The number, big-endian in 32-bit words (leading zero bytes pad it to whole words).
+	pad := (4 - nbytes%4) % 4
+	words := make([]uint32, (nbytes+pad)/4)
+	for i := range nbytes {
+		b := byte(tx.st.rng.Uint32())
+		if i == 0 {
+			b |= 0x80
+		}
+		k := i + pad
+		words[k/4] |= uint32(b) << (8 * (3 - k%4))
 	}
-	buf[0] |= 0x80
-	// Big-endian base conversion by repeated division.
-	num := append([]byte(nil), buf...)
-	var out []byte
-	for len(num) > 0 {
-		var rem int
-		var next []byte
-		for _, d := range num {
-			acc := rem*256 + int(d)
-			q := acc / 57
+	// Repeated division by 57, in place: words[start:] is the quotient so far, without
+	// leading zeros.
+	out := make([]byte, 0, nbytes*11/8+2) // log(256)/log(57) < 1.372
+	for start := 0; start < len(words); {
+		var rem uint64
+		for i := start; i < len(words); i++ {
+			acc := rem<<32 | uint64(words[i])
+			words[i] = uint32(acc / 57)
 			rem = acc % 57
-			if len(next) > 0 || q > 0 {
-				next = append(next, byte(q))
-			}
 		}
 		out = append(out, base57[rem])
-		num = next
+		for start < len(words) && words[start] == 0 {
+			start++
+		}
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
@@ -303,6 +351,19 @@ func MaskValue(v string) string {
 func hashSecret(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:])
+}
+
+// removeLastString removes the last occurrence of v from list, in place. Records removed
+// are usually recent ones, so it looks from the end.
+func removeLastString(list []string, v string) []string {
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i] == v {
+			copy(list[i:], list[i+1:])
+			list[len(list)-1] = ""
+			return list[:len(list)-1]
+		}
+	}
+	return list
 }
 
 // removeString returns list without the first occurrence of v.

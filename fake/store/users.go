@@ -84,17 +84,21 @@ func (tx *Tx) CreateUser(in NewUser) (*User, error) {
 	tx.st.users[id] = u
 	tx.st.usersByUUID[uuid] = u
 	tx.st.usersByEmail[strings.ToLower(email)] = u
-	return u, nil
+	return tx.touch(u), nil
 }
 
 // User returns the user with that id, or nil.
-func (tx *Tx) User(id int) *User { return tx.st.users[id] }
+func (tx *Tx) User(id int) *User { return tx.touch(tx.st.users[id]) }
 
 // UserByUUID returns the user with that uuid, or nil.
-func (tx *Tx) UserByUUID(uuid string) *User { return tx.st.usersByUUID[strings.ToLower(uuid)] }
+func (tx *Tx) UserByUUID(uuid string) *User {
+	return tx.touch(tx.st.usersByUUID[strings.ToLower(uuid)])
+}
 
 // UserByEmail returns the user with that email (case-insensitive), or nil.
-func (tx *Tx) UserByEmail(email string) *User { return tx.st.usersByEmail[strings.ToLower(email)] }
+func (tx *Tx) UserByEmail(email string) *User {
+	return tx.touch(tx.st.usersByEmail[strings.ToLower(email)])
+}
 
 // NewAPIKey is the input of CreatePersonalAPIKey.
 type NewAPIKey struct {
@@ -204,7 +208,7 @@ func (tx *Tx) UserBySession(value string) *User {
 	if u == nil || !u.IsActive {
 		return nil
 	}
-	return u
+	return tx.touch(u)
 }
 
 // ReplaceAPIKeyValue changes the secret of an existing key (used by -api-key).

@@ -50,6 +50,7 @@ await cliCall('organization-get', {}, (o) => (o.id === orgId ? '' : 'not the cur
 await cliCall('org-members-list', {}, (o) => (o.results?.length ? '' : 'no members'))
 await cliCall('projects-get', {}, (o) => (Array.isArray(o) && o.some((p) => String(p.id) === projectId) ? '' : 'project missing'))
 await cliCall('roles-list', {}, (o) => (Array.isArray(o.results) ? '' : 'no results'))
+await cliCall('access-control-members-list', {}, (o) => (o.results?.[0]?.organization_membership_id ? '' : 'no members'))
 await cliCall('switch-project', { projectId: Number(projectId) }, (o) =>
     JSON.stringify(o).includes(`Switched to project ${projectId}`) ? '' : 'did not switch'
 )

@@ -1,0 +1,31 @@
+package fake
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// isoTime writes what time.Format writes for its two layouts, for any instant and zone.
+func TestIsoTimeMatchesFormat(t *testing.T) {
+	ref := func(t time.Time) string {
+		t = t.UTC()
+		if t.Nanosecond()/1000 != 0 {
+			return t.Format("2006-01-02T15:04:05.000000Z")
+		}
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	zone := time.FixedZone("X", -7*3600-30*60)
+	times := []time.Time{{}, time.Unix(0, 0), time.Unix(0, 999), time.Unix(0, 1000), time.Unix(1, 999_999_999),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 1000, time.UTC), time.Date(2026, 1, 15, 10, 0, 0, 123_456_789, zone)}
+	r := rand.New(rand.NewPCG(1, 1))
+	for range 20000 {
+		times = append(times, time.Unix(r.Int64N(400*365*86400)-100*365*86400, r.Int64N(1e9)).In(zone))
+	}
+	for _, tm := range times {
+		if got, want := isoTime(tm), ref(tm); got != want {
+			t.Errorf("isoTime(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package fake
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The journal is bounded in bytes as well as in entries (issue #14): large answers push the
+// oldest entries out before the entry bound is reached.
+func TestJournalBoundedInBytes(t *testing.T) {
+	const bound = 40_000
+	srv, err := New(WithSeed(1), WithJournalBytes(bound))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := srv.Journal()
+	if j.MaxBytes() != bound || j.Size() != DefaultJournalSize {
+		t.Fatalf("MaxBytes = %d, Size = %d", j.MaxBytes(), j.Size())
+	}
+	d := srv.Defaults()
+	for i := 1; i <= 200; i++ {
+		// A project is a few KiB of JSON: 200 of them cannot all fit in 40 KB.
+		path := fmt.Sprintf("/api/organizations/%s/projects/%d/?n=%d", d.OrganizationID, d.ProjectID, i)
+		if w := serveInProcess(t, srv, "GET", path, ""); w.Code != 200 {
+			t.Fatalf("request %d = %d", i, w.Code)
+		}
+	}
+	all := j.Requests(RequestFilter{})
+	if len(all) == 0 || len(all) >= 200 || j.Len() != len(all) {
+		t.Fatalf("journal holds %d requests (Len %d), want some but not all 200", len(all), j.Len())
+	}
+	sum := 0
+	for i := range all {
+		sum += all[i].Cost()
+		// The newest are kept, in order, without gaps.
+		if want := int64(200 - len(all) + 1 + i); all[i].ID != want {
+			t.Fatalf("entry %d = #%d, want #%d", i, all[i].ID, want)
+		}
+	}
+	if sum != j.Bytes() || sum > bound {
+		t.Errorf("entries cost %d bytes, Bytes() = %d, bound %d", sum, j.Bytes(), bound)
+	}
+	if sum+all[0].Cost() <= bound {
+		t.Errorf("entries cost %d bytes: room for one more under %d, so too many were dropped", sum, bound)
+	}
+	// Without a byte bound, the entry bound alone applies.
+	srv, err = New(WithSeed(1), WithJournalBytes(0), WithJournalSize(150))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 200; i++ {
+		serveInProcess(t, srv, "GET", fmt.Sprintf("/api/organizations/%s/projects/%d/", d.OrganizationID, d.ProjectID), "")
+	}
+	if n := srv.Journal().Len(); n != 150 {
+		t.Errorf("without a byte bound the journal holds %d, want its size 150", n)
+	}
+	srv.Journal().Clear()
+	if srv.Journal().Bytes() != 0 || srv.Journal().Len() != 0 {
+		t.Errorf("after Clear: %d entries, %d bytes", srv.Journal().Len(), srv.Journal().Bytes())
+	}
+}

@@ -1,0 +1,241 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// appendJSON encodes v as writeJSON's json.Encoder (SetEscapeHTML(false)) would, byte for
+// byte, but without reflection for the dynamic values views are made of — maps with string
+// keys (sorted, as encoding/json sorts them), []any, strings, numbers, booleans and nil.
+// Anything else, and any string needing escapes, goes through encoding/json. Project views
+// are such maps: encoding/json's reflection and key sorting were most of PATCH project's
+// cost (BENCHMARKS.md). TestAppendJSONMatchesEncodingJSON holds it to encoding/json.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case jsonAppender:
+		return x.appendJSON(b)
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case string:
+		return appendJSONString(b, x)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return appendJSONSlow(b, v) // encoding/json's error
+		}
+		return appendJSONFloat(b, x), nil
+	case []any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSON(b, e); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSONString(b, k); err != nil {
+				return b, err
+			}
+			b = append(b, ':')
+			if b, err = appendJSON(b, x[k]); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	return appendJSONSlow(b, v)
+}
+
+// appendJSONString writes plain printable ASCII as is and leaves anything else to
+// encoding/json (control characters, quotes, backslashes, non-ASCII and invalid UTF-8 all
+// have their own rules there).
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return appendJSONSlow(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+// appendJSONFloat is encoding/json's float64 format: the shortest representation, in
+// exponent form below 1e-6 and from 1e21, with a one-digit negative exponent written
+// without its zero.
+func appendJSONFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendJSONSlow encodes v with encoding/json, as writeJSON's encoder does.
+func appendJSONSlow(b []byte, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return b, err
+	}
+	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...), nil
+}
+
+// withoutReflection reports whether appendJSON encodes v with no help from encoding/json
+// for its records: a map, a jsonAppender, or a page whose results all are.
+func withoutReflection(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return true
+	case page:
+		for _, r := range x.Results {
+			switch r.(type) {
+			case map[string]any, jsonAppender:
+			default:
+				return false
+			}
+		}
+		return true
+	case jsonAppender:
+		return true
+	}
+	return false
+}
+
+// jsonAppender is a view that encodes itself as encoding/json would encode it (field order,
+// omitempty and all); appendJSON uses it instead of reflection. Each implementation is held
+// to encoding/json by TestAppendersMatchEncodingJSON.
+type jsonAppender interface {
+	appendJSON(b []byte) ([]byte, error)
+}
+
+// appendPtrString writes a *string field's value.
+func appendPtrString(b []byte, s *string) ([]byte, error) {
+	if s == nil {
+		return append(b, "null"...), nil
+	}
+	return appendJSONString(b, *s)
+}
+
+// appendJSON encodes the page as encoding/json encodes the struct.
+func (p page) appendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(p.Count), 10)
+	b = append(b, `,"next":`...)
+	if b, err = appendPtrString(b, p.Next); err != nil {
+		return b, err
+	}
+	b = append(b, `,"previous":`...)
+	if b, err = appendPtrString(b, p.Previous); err != nil {
+		return b, err
+	}
+	b = append(b, `,"results":`...)
+	if b, err = appendJSON(b, p.Results); err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSON encodes the member as encoding/json encodes the struct.
+func (m memberJSON) appendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	if b, err = appendJSONString(b, m.ID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"user":`...)
+	if b, err = m.User.appendJSON(b); err != nil {
+		return b, err
+	}
+	b = append(b, `,"level":`...)
+	b = strconv.AppendInt(b, int64(m.Level), 10)
+	for _, f := range [...]struct{ name, v string }{{`,"joined_at":`, m.JoinedAt}, {`,"updated_at":`, m.UpdatedAt}} {
+		b = append(b, f.name...)
+		if b, err = appendJSONString(b, f.v); err != nil {
+			return b, err
+		}
+	}
+	b = append(b, `,"is_2fa_enabled":`...)
+	b = strconv.AppendBool(b, m.Is2FAEnabled)
+	b = append(b, `,"has_social_auth":`...)
+	b = strconv.AppendBool(b, m.HasSocialAuth)
+	b = append(b, `,"last_login":`...)
+	if b, err = appendJSONString(b, m.LastLogin); err != nil {
+		return b, err
+	}
+	if m.SearchMatchType != nil {
+		b = append(b, `,"search_match_type":`...)
+		if b, err = appendJSONString(b, *m.SearchMatchType); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSON encodes the user as encoding/json encodes the struct.
+func (u userBasicJSON) appendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, int64(u.ID), 10)
+	for _, f := range [...]struct{ name, v string }{{`,"uuid":`, u.UUID}, {`,"distinct_id":`, u.DistinctID},
+		{`,"first_name":`, u.FirstName}, {`,"last_name":`, u.LastName}, {`,"email":`, u.Email}} {
+		b = append(b, f.name...)
+		if b, err = appendJSONString(b, f.v); err != nil {
+			return b, err
+		}
+	}
+	b = append(b, `,"is_email_verified":`...)
+	if u.IsEmailVerified == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendBool(b, *u.IsEmailVerified)
+	}
+	b = append(b, `,"hedgehog_config":`...)
+	if b, err = appendJSON(b, u.HedgehogConfig); err != nil {
+		return b, err
+	}
+	b = append(b, `,"role_at_organization":`...)
+	if b, err = appendPtrString(b, u.RoleAtOrganization); err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}

@@ -1,0 +1,118 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// appendJSON writes exactly what writeJSON's encoding/json encoder writes, for random
+// nested values of every type a view holds, awkward strings and numbers included.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	strs := []string{"", "plain", "with \"quote\"", `back\slash`, "tab\tnew\nline\r", "\b\f\x01\x1f", "<html> & co", "é ü 中",
+		"\u2028\u2029", "bad \xff utf8", "emoji 🦔", "\x7f"}
+	floats := []float64{0, -0.0, 1, -1, 0.5, 1e20, 1e21, 1e-6, 1e-7, 123456789.125, 3.14159, -2.5e-9, math.MaxFloat64, math.SmallestNonzeroFloat64}
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		switch k := r.IntN(12); {
+		case k == 0:
+			return nil
+		case k == 1:
+			return r.IntN(2) == 0
+		case k <= 3:
+			return strs[r.IntN(len(strs))]
+		case k == 4:
+			return r.IntN(2000) - 1000
+		case k == 5:
+			return int64(r.Uint64() >> 1)
+		case k == 6:
+			return floats[r.IntN(len(floats))]
+		case k == 7:
+			return []string{"typed", "slice"} // encoding/json's path
+		case k == 8 && depth < 4:
+			n := r.IntN(4)
+			l := make([]any, n)
+			for i := range l {
+				l[i] = gen(depth + 1)
+			}
+			if n == 0 && r.IntN(2) == 0 {
+				return []any(nil)
+			}
+			return l
+		case depth < 4:
+			m := map[string]any{}
+			for range r.IntN(6) {
+				m[strs[r.IntN(len(strs))]+string(rune('a'+r.IntN(26)))] = gen(depth + 1)
+			}
+			return m
+		}
+		return "leaf"
+	}
+	for i := range 3000 {
+		v := map[string]any{"root": gen(0), "n": i}
+		if i%50 == 0 {
+			v = map[string]any(nil)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendJSON(nil, v)
+		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
+		}
+	}
+	if _, err := appendJSON(nil, map[string]any{"x": math.NaN()}); err == nil {
+		t.Error("NaN encoded without error")
+	}
+}
+
+// Every jsonAppender writes what encoding/json writes for it (through the struct's tags).
+func TestAppendersMatchEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	strs := []string{"", "x", "ü", "a\"b", "https://h/api/?limit=1&offset=2", "<b>"}
+	pick := func() string { return strs[r.IntN(len(strs))] }
+	ptr := func() *string {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		s := pick()
+		return &s
+	}
+	for i := range 2000 {
+		var verified *bool
+		if r.IntN(3) > 0 {
+			v := r.IntN(2) == 0
+			verified = &v
+		}
+		var hog any
+		if r.IntN(2) == 0 {
+			hog = map[string]any{"color": pick(), "accessories": []any{pick()}}
+		}
+		u := userBasicJSON{ID: r.IntN(1e6), UUID: pick(), DistinctID: pick(), FirstName: pick(), LastName: pick(), Email: pick(),
+			IsEmailVerified: verified, HedgehogConfig: hog, RoleAtOrganization: ptr()}
+		m := memberJSON{ID: pick(), User: u, Level: r.IntN(16), JoinedAt: pick(), UpdatedAt: pick(), Is2FAEnabled: r.IntN(2) == 0,
+			HasSocialAuth: r.IntN(2) == 0, LastLogin: pick(), SearchMatchType: ptr()}
+		p := page{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []any{m, u, map[string]any{"k": pick()}}}
+		if i%7 == 0 {
+			p.Results = []any{}
+		}
+		for _, v := range []jsonAppender{u, m, p} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendJSON(nil, v)
+			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
+			}
+		}
+	}
+}
