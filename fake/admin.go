@@ -36,12 +36,16 @@ import (
 //	                                     goes to its now (real time when it has none)
 //	GET    /_fake/snapshot               the whole state as canonical JSON (equal states, equal bytes)
 //	PUT    /_fake/snapshot               replace the whole state with such an export
+//	GET    /_fake/users                  every user with their personal API keys and sessions
+//	POST   /_fake/keys                   mint a key: {"user":"ada@example.com","scopes":["*"]}
+//	GET    /  and  /_fake/               the console (HTML, console.go)
 
 // adminFunc handles one admin operation: the status and JSON value to answer, or an error.
 type adminFunc func(r *http.Request) (int, any, error)
 
 // registerAdmin mounts the control routes.
 func (s *Server) registerAdmin(m *pathRouter) {
+	s.registerConsole(m)
 	s.adminRoute(m, "/_fake/health", false, map[string]adminFunc{http.MethodGet: s.adminHealth})
 	s.adminRoute(m, "/_fake/reset", true, map[string]adminFunc{http.MethodPost: s.adminReset})
 	s.adminRoute(m, "/_fake/requests", true, map[string]adminFunc{
@@ -52,6 +56,8 @@ func (s *Server) registerAdmin(m *pathRouter) {
 		http.MethodGet: s.adminFault, http.MethodDelete: s.adminRemoveFault})
 	s.adminRoute(m, "/_fake/clock", true, map[string]adminFunc{http.MethodGet: s.adminClock, http.MethodPost: s.adminSetClock})
 	s.adminRoute(m, "/_fake/scenario", true, map[string]adminFunc{http.MethodPost: s.adminScenario})
+	s.adminRoute(m, "/_fake/users", true, map[string]adminFunc{http.MethodGet: s.adminUsers})
+	s.adminRoute(m, "/_fake/keys", true, map[string]adminFunc{http.MethodPost: s.adminMintKey})
 	s.adminRoute(m, "/_fake/snapshot", true, map[string]adminFunc{http.MethodGet: s.adminExport, http.MethodPut: s.adminImport})
 	notFound := func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 		s.writeError(w, r, errEndpointNotFound)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -163,6 +164,9 @@ type Journal struct {
 	n     int       // entries held
 	bytes int       // their Cost
 	seq   int64
+
+	// onFile, when set (WithRequestLogging), sees every request as it is filed.
+	onFile func(Request)
 }
 
 func newJournal(size, bodyLimit, maxBytes int) *Journal {
@@ -387,7 +391,12 @@ func (j *Journal) file(rec *recorder) {
 	}
 	e.RequestBody, e.RequestBodyTruncated = cloneBytes(rec.tap.buf), rec.tap.more
 	e.ResponseBody, e.ResponseBodyTruncated = cloneBytes(rec.resp), rec.respMore
-	j.add(e)
+	if j.size > 0 {
+		j.add(e)
+	}
+	if j.onFile != nil {
+		j.onFile(e)
+	}
 }
 
 // finish files the entry (unless already filed) and recycles the recorder.
@@ -569,4 +578,31 @@ func sameTemplate(a, b string) bool {
 
 func isVar(seg string) bool {
 	return len(seg) > 1 && seg[0] == '{' && seg[len(seg)-1] == '}'
+}
+
+// logRequest is WithRequestLogging's line for one request.
+func (s *Server) logRequest(r Request) {
+	caller := "anonymous"
+	switch {
+	case r.UserEmail != "" && r.Session:
+		caller = r.UserEmail + " (session)"
+	case r.UserEmail != "" && r.Key != "":
+		caller = r.UserEmail + " (key " + r.Key + ")"
+	case r.UserEmail != "":
+		caller = r.UserEmail
+	}
+	status := strconv.Itoa(r.Status)
+	if r.Dropped {
+		status = "dropped"
+	}
+	path := r.Path
+	if r.Query != "" {
+		path += "?" + r.Query
+	}
+	attrs := []any{"method", r.Method, "path", path, "status", status,
+		"duration_ms", float64(r.Duration.Microseconds()) / 1000, "caller", caller}
+	if r.Fault != 0 {
+		attrs = append(attrs, "fault", r.Fault)
+	}
+	s.logger.Info("request", attrs...)
 }

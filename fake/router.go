@@ -92,6 +92,8 @@ func (s *Server) buildRouter() *pathRouter {
 	// Django matches the raw path and finds no such object.
 	m := newPathRouter()
 	s.registerAdmin(m)
+	m.handle("/api/schema", s.serveSchema)
+	m.handle("/api/schema/", s.serveSchema)
 	for _, p := range order {
 		g := groups[p]
 		methods := make([]string, 0, len(g.methods)+1)

@@ -48,6 +48,7 @@ type Server struct {
 	faults       *faultSet
 	adminToken   string
 	loader       ScenarioLoader
+	builtins     []string // WithScenarioNames, for the console
 
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
@@ -93,6 +94,8 @@ type config struct {
 	dataDir      string
 	worldNow     time.Time
 	basePath     string
+	builtins     []string
+	logRequests  bool
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -150,6 +153,11 @@ func WithJournalBodyLimit(n int) Option { return func(c *config) { c.journalBody
 // are open, which suits a fake listening on loopback.
 func WithAdminToken(token string) Option { return func(c *config) { c.adminToken = token } }
 
+// WithRequestLogging logs one line per API request through the logger (WithLogger): method,
+// path, status, duration and caller, at level Info (the /_fake/ routes and the console are
+// not logged).
+func WithRequestLogging() Option { return func(c *config) { c.logRequests = true } }
+
 // New builds a server holding the default world (or the one WithWorld seeds).
 func New(opts ...Option) (*Server, error) {
 	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit, journalBytes: DefaultJournalBytes}
@@ -178,7 +186,11 @@ func New(opts ...Option) (*Server, error) {
 		faults:       newFaultSet(cfg.seed),
 		adminToken:   cfg.adminToken,
 		loader:       cfg.loader,
+		builtins:     cfg.builtins,
 		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
+	}
+	if cfg.logRequests {
+		s.journal.onFile = s.logRequest
 	}
 	err := s.store.Write(func(tx *store.Tx) error {
 		d, err := cfg.seedFn(tx)
@@ -232,7 +244,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL.RawPath = ""
 		r = r2
 	}
-	if s.journal.size == 0 || isAdminPath(r.URL.Path) {
+	if cors(w, r, r.URL.Path) {
+		return // a preflight, answered before authentication as django-cors-headers does
+	}
+	if (s.journal.size == 0 && s.journal.onFile == nil) || isAdminPath(r.URL.Path) {
 		s.serveRecovering(w, r)
 		return
 	}
@@ -290,9 +305,9 @@ func (w *trackingWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController and the journal's recorderOf reach the writer below.
 func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// isAdminPath reports whether the path is one of fakehog's own control routes, which are
-// neither journaled nor subject to faults.
-func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" }
+// isAdminPath reports whether the path is one of fakehog's own control routes or the
+// console's front page, which are neither journaled nor subject to faults.
+func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" }
 
 // Store gives direct access to the domain, for test setup and assertions.
 func (s *Server) Store() *store.Store { return s.store }

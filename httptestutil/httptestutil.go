@@ -4,7 +4,9 @@
 //	resp, err := srv.Client().Get(srv.URL + "/api/organizations/")
 //
 // The server holds the default world, is closed by t.Cleanup, and its clients already send
-// the default owner's credentials. NewInMemory does the same without a socket: its clients
+// the default owner's credentials. It is deterministic: the default world's seed and a clock
+// standing at its now (2026-01-15T10:00:00Z) that moves only when the test moves it, so ids and
+// timestamps are the same on every run; WithSystemClock makes it follow the wall clock. NewInMemory does the same without a socket: its clients
 // hand requests straight to the handler.
 //
 // To start from another world, pass a scenario (docs/scenarios.md): a builtin or a file with
@@ -107,9 +109,35 @@ func ScenarioYAML(t testing.TB, doc string) fake.Option {
 	return sc.Option()
 }
 
+// Deterministic is the option NewServer and NewInMemory start from: the default world's seed
+// and a manual clock standing at its now (2026-01-15T10:00:00Z), as `go run ./cmd/fakehog`
+// seeds it, so ids, tokens and timestamps are the same on every run. The clock moves only when
+// the test moves it (srv.Clock().Advance); WithSystemClock lets it follow the wall clock.
+func Deterministic() fake.Option {
+	sc, err := scenarios.Open("default")
+	if err != nil {
+		panic("httptestutil: the default scenario does not load: " + err.Error())
+	}
+	return combine(fake.WithSeed(sc.Seed), fake.WithClock(store.NewManualClock(sc.Now)))
+}
+
+// WithSystemClock makes the server read the system clock (timestamps then differ between
+// runs; ids and tokens still follow the seed).
+func WithSystemClock() fake.Option { return fake.WithClock(store.SystemClock{}) }
+
+// combine folds options into one (fake.Option's parameter type is unexported, so it is named
+// here only through inference).
+func combine[O ~func(C), C any](opts ...O) O {
+	return func(c C) {
+		for _, o := range opts {
+			o(c)
+		}
+	}
+}
+
 func newFake(t testing.TB, opts []fake.Option) *fake.Server {
 	t.Helper()
-	f, err := fake.New(opts...)
+	f, err := fake.New(append([]fake.Option{Deterministic()}, opts...)...)
 	if err != nil {
 		t.Fatalf("httptestutil: starting fakehog: %v", err)
 	}

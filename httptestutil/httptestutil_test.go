@@ -336,3 +336,34 @@ func TestBasePath(t *testing.T) {
 	}
 	res.Body.Close()
 }
+
+// TestDeterministicByDefault: two servers built the same way hold the same ids and
+// timestamps (the default world's seed and now, as the CLI); WithSystemClock reads the
+// system clock instead (and ids, time-ordered UUIDs, then follow it).
+func TestDeterministicByDefault(t *testing.T) {
+	created := func(srv *Server) (string, string) {
+		t.Helper()
+		resp, err := srv.Client().Post(srv.URL+"/api/organizations/@current/invites/", "application/json",
+			strings.NewReader(`{"target_email": "ada@example.com"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return gjson.GetBytes(data, "id").String(), gjson.GetBytes(data, "created_at").String()
+	}
+	a, b := NewServer(t), NewInMemory(t)
+	idA, atA := created(a)
+	idB, atB := created(b)
+	if idA != idB || atA != atB || atA != "2026-01-15T10:00:00Z" || a.Defaults().OrganizationID != b.Defaults().OrganizationID {
+		t.Errorf("two default servers differ: %s %s / %s %s", idA, atA, idB, atB)
+	}
+	a.Clock().Advance(time.Hour)
+	if _, at := created(a); at != "2026-01-15T11:00:00Z" {
+		t.Errorf("after Advance: %s", at)
+	}
+	sys := NewServer(t, WithSystemClock())
+	if sys.Clock().Now().Equal(time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)) {
+		t.Error("WithSystemClock kept the manual clock")
+	}
+}

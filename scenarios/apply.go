@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"time"
@@ -72,6 +73,7 @@ func (p *plan) seed(tx *store.Tx) (fake.Defaults, error) {
 	if err := sd.seedCredentials(nu, len(p.users)); err != nil {
 		return fake.Defaults{}, err
 	}
+	sd.spreadHistory()
 	sd.setCurrent()
 	return sd.defaults(), nil
 }
@@ -487,4 +489,71 @@ func featureName(key string) string {
 func mustUser(p *plan, ref string) int {
 	i, _ := p.user(ref)
 	return i
+}
+
+// spreadHistory spreads the world over HistoryDays before now (Scenario.HistoryDays): each
+// organization's creation, its members' joining in their order, and each user's date_joined
+// and last_login. It draws from a source of its own, so asking for it changes no other data.
+func (sd *seeder) spreadHistory() {
+	days := sd.s.HistoryDays
+	if days <= 0 {
+		return
+	}
+	now := sd.tx.Now()
+	span := time.Duration(days) * 24 * time.Hour
+	r := rand.New(rand.NewPCG(sd.s.Seed^0x3c6ef372fe94f82b, sd.s.Seed^0xa54ff53a5f1d36f1))
+	first, last := map[int]time.Time{}, map[int]time.Time{}
+	for _, o := range sd.sorgs {
+		if o == nil {
+			continue
+		}
+		var ms []*store.Membership
+		for _, u := range sd.susers {
+			if m := sd.tx.Membership(o.ID, u.ID); m != nil {
+				ms = append(ms, m)
+			}
+		}
+		sort.Slice(ms, func(i, j int) bool { return ms[i].JoinedAt.Before(ms[j].JoinedAt) })
+		created := now.Add(-time.Duration(float64(span) * (0.5 + 0.5*r.Float64()))).Truncate(time.Second)
+		o.CreatedAt = created
+		if o.UpdatedAt.Before(created) {
+			o.UpdatedAt = created
+		}
+		// Joining times: the first owner at creation, the others at sorted draws after it.
+		at := make([]time.Time, len(ms))
+		for i := range at {
+			if i == 0 {
+				at[i] = created
+				continue
+			}
+			at[i] = created.Add(time.Duration(r.Float64() * float64(now.Sub(created)))).Truncate(time.Second)
+		}
+		sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+		for i, m := range ms {
+			t := at[i]
+			if i > 0 && !t.After(ms[i-1].JoinedAt) {
+				t = ms[i-1].JoinedAt.Add(time.Second)
+			}
+			m.JoinedAt, m.UpdatedAt = t, t
+			if f, ok := first[m.UserID]; !ok || t.Before(f) {
+				first[m.UserID] = t
+			}
+			if l, ok := last[m.UserID]; !ok || t.After(l) {
+				last[m.UserID] = t
+			}
+		}
+	}
+	for _, u := range sd.susers {
+		f, ok := first[u.ID]
+		if !ok {
+			continue
+		}
+		u.DateJoined = f
+		if !u.IsActive {
+			continue
+		}
+		l := last[u.ID]
+		login := l.Add(time.Duration(r.Float64() * float64(now.Sub(l)))).Truncate(time.Second)
+		u.LastLogin = &login
+	}
 }

@@ -15,6 +15,9 @@ import (
 // ids come from the store's own seeded source when the world is seeded.
 
 func (p *plan) checkGenerate() error {
+	if h := p.s.HistoryDays; h < 0 || h > MaxHistoryDays {
+		return p.errorf("history_days", "history_days is 0 to %d, found %d", MaxHistoryDays, h)
+	}
 	g := p.s.Generate
 	for _, c := range []struct {
 		name  string
@@ -108,8 +111,13 @@ func (p *plan) generate() {
 		o := Organization{Name: name}
 		for j := 0; j < members; j++ {
 			first, last, email := person(domain)
+			// Every generated user can be reached: a key (scope "*") and a session, both
+			// named after the email (so they draw nothing from the generator).
+			handle := credentialHandle(email)
 			u := User{Email: email, FirstName: first, LastName: last,
-				RoleAtOrganization: f.RandomString(rolesAtOrganization), Is2FAEnabled: f.Float64() < 0.3}
+				RoleAtOrganization: f.RandomString(rolesAtOrganization), Is2FAEnabled: f.Float64() < 0.3,
+				PersonalAPIKeys: []APIKey{{Value: "phx_gen_" + handle, Label: "generated"}},
+				Sessions:        []string{"gen-" + handle + "-session"}}
 			p.users = append(p.users, u)
 			p.userPaths = append(p.userPaths, child(path, "members"))
 			level := Level(store.LevelMember)
@@ -198,6 +206,23 @@ func slug(s, sep string) string {
 	}
 	if b.Len() == 0 {
 		return "x"
+	}
+	return b.String()
+}
+
+// credentialHandle turns a generated email into the stem of its user's key and session:
+// "ada.lovelace@acme-co.io" → "ada_lovelace_at_acme-co_io" (distinct emails, distinct stems).
+func credentialHandle(email string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(email) {
+		switch {
+		case (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-':
+			b.WriteRune(r)
+		case r == '@':
+			b.WriteString("_at_")
+		default:
+			b.WriteByte('_')
+		}
 	}
 	return b.String()
 }

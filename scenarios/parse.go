@@ -126,6 +126,7 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) error {
 				{"roles_per_organization", d.integer(&g.RolesPerOrganization)},
 			}, nil)
 		}},
+		{"history_days", d.integer(&s.HistoryDays)},
 		{"plugin_remotes", d.pluginRemotes(&s.PluginRemotes)},
 		{"plugin_repository", d.pluginRepository(&s.PluginRepository)},
 	}, nil)

@@ -39,6 +39,13 @@ type Scenario struct {
 	// Generate adds gofakeit organizations, members, projects, invites and roles after the
 	// explicit ones.
 	Generate Generate
+	// HistoryDays, when not zero, spreads the world over that many days before now, so it
+	// reads as lived in: each organization is created at some point in that span, its
+	// members join one after another between then and now (the first owner at creation),
+	// each user's date_joined is their first joining and last_login falls between their
+	// last joining and now. Drawn from the scenario's seed; other generated data is
+	// unchanged by it.
+	HistoryDays int
 	// PluginRemotes set what plugin URLs serve (their latest tag and files) before any
 	// plugin is seeded: a plugin installed from one, over the API or in the scenario, gets
 	// that code.
@@ -253,4 +260,6 @@ const (
 	MaxGeneratedProjects      = 100
 	MaxGeneratedInvites       = 500
 	MaxGeneratedRoles         = 50
+	// MaxHistoryDays bounds history_days (ten years).
+	MaxHistoryDays = 3650
 )

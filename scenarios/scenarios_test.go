@@ -368,8 +368,10 @@ func TestGenerate(t *testing.T) {
 		if !reGeneratedEmail.MatchString(u.Email) || u.FirstName == "" || u.LastName == "" {
 			t.Errorf("user %+v", u)
 		}
-		if len(u.PersonalAPIKeys) > 0 || len(u.Sessions) > 0 {
-			t.Errorf("generated user %s has credentials", u.Email)
+		// Every generated user can be reached: one key, one session, named after the email.
+		if len(u.PersonalAPIKeys) != 1 || !strings.HasPrefix(u.PersonalAPIKeys[0].Value, "phx_gen_") || len(u.Sessions) != 1 ||
+			!strings.HasPrefix(u.Sessions[0], "gen-") {
+			t.Errorf("generated user %s: keys %+v, sessions %v", u.Email, u.PersonalAPIKeys, u.Sessions)
 		}
 		if reSecretish.MatchString(u.Email + u.FirstName + u.LastName) {
 			t.Errorf("secret-looking value in %+v", u)
@@ -572,7 +574,7 @@ func TestDefaultsOfOrganizations(t *testing.T) {
 		return nil
 	})
 	gen := mustServer(t, &Scenario{Seed: 1, Now: testNow, Generate: Generate{Organizations: 1, MembersPerOrganization: 2}})
-	if d := gen.Defaults(); d.OrganizationID == "" || d.UserEmail == "" || d.APIKey != "" {
+	if d := gen.Defaults(); d.OrganizationID == "" || d.UserEmail == "" || !strings.HasPrefix(d.APIKey, "phx_gen_") || !strings.HasPrefix(d.Session, "gen-") {
 		t.Fatalf("generated principal %+v", d)
 	}
 }
@@ -976,6 +978,50 @@ func TestConcurrentWorlds(t *testing.T) {
 	for range 3 {
 		if srv := <-done; first != nil && srv != nil && !reflect.DeepEqual(first.Store().Snapshot(), srv.Store().Snapshot()) {
 			t.Fatal("concurrent loads differ")
+		}
+	}
+}
+
+// TestHistoryDays: the demo world reads as lived in — organizations created, members joined
+// and users logged in at distinct times over its history, in a consistent order.
+func TestHistoryDays(t *testing.T) {
+	sc, err := Open("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mustServer(t, sc)
+	now := sc.Now
+	earliest := now.Add(-time.Duration(sc.HistoryDays) * 24 * time.Hour)
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		joined := map[time.Time]bool{}
+		for _, o := range tx.Organizations() {
+			ms := tx.Members(o.ID, store.MemberFilter{Ascending: true})
+			if o.CreatedAt.Before(earliest) || !o.CreatedAt.Before(now) || !ms[0].JoinedAt.Equal(o.CreatedAt) {
+				t.Errorf("%s created %s, first member joined %s", o.Name, o.CreatedAt, ms[0].JoinedAt)
+			}
+			for i, m := range ms {
+				joined[m.JoinedAt] = true
+				if i > 0 && !m.JoinedAt.After(ms[i-1].JoinedAt) || m.JoinedAt.After(now) {
+					t.Errorf("%s: member %d joined %s after %s", o.Name, i, m.JoinedAt, ms[max(i-1, 0)].JoinedAt)
+				}
+				u := tx.User(m.UserID)
+				if u.IsActive && (u.LastLogin == nil || u.LastLogin.Before(m.JoinedAt) || u.LastLogin.After(now)) {
+					t.Errorf("%s last login %v, joined %s", u.Email, u.LastLogin, m.JoinedAt)
+				}
+				if u.DateJoined.After(m.JoinedAt) {
+					t.Errorf("%s date_joined %s after joining %s", u.Email, u.DateJoined, m.JoinedAt)
+				}
+			}
+		}
+		if len(joined) < 60 {
+			t.Errorf("only %d distinct joining times", len(joined))
+		}
+		return nil
+	})
+	// Out of range is refused with its position.
+	if _, err := Parse("t.yaml", []byte("history_days: 4000\n")); err == nil {
+		if sc2, _ := Parse("t.yaml", []byte("history_days: 4000\n")); sc2.Check() == nil {
+			t.Error("history_days 4000 accepted")
 		}
 	}
 }

@@ -159,12 +159,19 @@ var docsTopLevel = regexp.MustCompile(`(?m)^(func|import|type|var|const) `)
 func docsGoBlock(b docBlock, n int) (string, error) {
 	line := fmt.Sprintf("//line %s:%d\n", b.file, b.line+1)
 	if docsTopLevel.MatchString(b.text) {
-		// Declarations: drop imports (added from the names used), rename the tests so
-		// that -run finds them, and use what each function declares.
+		// Declarations: drop the package clause and imports (added from the names used),
+		// rename the tests so that -run finds them, and use what each function declares.
 		var kept []string
+		inImports := false
 		for _, l := range strings.Split(b.text, "\n") {
-			if strings.HasPrefix(l, "import ") {
+			switch {
+			case inImports:
+				inImports = strings.TrimSpace(l) != ")"
 				l = "" // keep the line numbers
+			case strings.HasPrefix(l, "import ("):
+				inImports, l = true, ""
+			case strings.HasPrefix(l, "import "), strings.HasPrefix(l, "package "):
+				l = ""
 			}
 			kept = append(kept, l)
 		}

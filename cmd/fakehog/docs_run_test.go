@@ -42,6 +42,8 @@ var docsSkipped = []struct{ prefix, why string }{
 	{"go run ./cmd/fakehog", "starts the server the test itself runs (or, with -check, reads a file the reader made)"},
 	{"go test", "runs the test suite this test is part of"},
 	{"go install", "downloads from the network"},
+	{"go get", "downloads from the network"},
+	{"fakehog ", "starts the installed binary, the server the test itself runs"},
 	{"cp ", "copies files on the reader's machine for the commands after it"},
 	{"curl -X POST --data-binary @<(jq", "needs jq and the reader's own scenario file"},
 	{"npm install", "needs the npm registry; TestPostHogClients (run by .ci/run) installs the same pinned packages"},

@@ -4,10 +4,13 @@
 //	go run ./cmd/fakehog -scenario demo         # a builtin scenario, or a file: -scenario my.yaml
 //	go run ./cmd/fakehog -check -scenario my.yaml   # validate a scenario file and exit
 //	go run ./cmd/fakehog -addr 127.0.0.1:0
+//	go run ./cmd/fakehog -log-requests -log-format json
+//	go run ./cmd/fakehog -version
 //
 // Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_SCENARIO, FAKEHOG_API_KEY,
-// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR. A flag given on the
-// command line wins.
+// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_LOG_FORMAT,
+// FAKEHOG_LOG_REQUESTS. A flag given on the command line wins. The console is at
+// http://127.0.0.1:8010/ once the server runs.
 package main
 
 import (
@@ -21,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -30,6 +34,68 @@ import (
 	"github.com/fakehog/fakehog/fake"
 	"github.com/fakehog/fakehog/scenarios"
 )
+
+// stdout receives -h and -version (the log goes to the writer run is given).
+var stdout io.Writer = os.Stdout
+
+// usageText opens -h.
+const usageText = `fakehog: an in-memory, stateful fake of PostHog's Organizations REST API (every endpoint
+under /api/organizations/), for tests and local development. It answers as PostHog does: same
+paths, bodies, status codes, errors, pagination and permissions. Open the server's base URL in
+a browser for its console (the world, credentials, journal, faults, clock, snapshots).
+
+Usage:
+  fakehog [flags]
+
+Examples:
+  fakehog                                   serve the default world on http://127.0.0.1:8010
+  fakehog -scenario demo                    a world worth clicking through (open http://127.0.0.1:8010/)
+  fakehog -scenario my.yaml -check          validate a scenario file and exit
+  fakehog -data-dir ./state                 keep the state across restarts
+  fakehog -log-requests -log-format json    one JSON log line per request
+  curl -H "Authorization: Bearer phx_fakehog_default_owner_key" http://127.0.0.1:8010/api/organizations/
+
+Flags (each falls back to the environment variable in brackets):
+`
+
+// usageFooter closes -h.
+const usageFooter = `
+Docs: https://github.com/fakehog/fakehog (README.md; docs/testing.md for the /_fake/ control
+routes, docs/scenarios.md for scenario files, docs/endpoints.md for every operation).
+`
+
+// version describes this build, from the module's build information.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "fakehog (unknown version)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	out := "fakehog " + v
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		out += " (" + rev + " " + at + dirty + ")"
+	}
+	return out + " " + info.GoVersion
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -61,10 +127,37 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	apiKey := fs.String("api-key", envOr("FAKEHOG_API_KEY", ""), "replace the scenario principal's personal API key [FAKEHOG_API_KEY]")
 	session := fs.String("session", envOr("FAKEHOG_SESSION", ""), "replace the scenario principal's session cookie value [FAKEHOG_SESSION]")
 	seedText := fs.String("seed", envOr("FAKEHOG_SEED", ""), "seed for every generated id and token (default: the scenario's seed) [FAKEHOG_SEED]")
-	adminToken := fs.String("admin-token", envOr("FAKEHOG_ADMIN_TOKEN", ""), "require this bearer token on the /_fake/ control routes [FAKEHOG_ADMIN_TOKEN]")
+	adminToken := fs.String("admin-token", envOr("FAKEHOG_ADMIN_TOKEN", ""), "require this bearer token on the /_fake/ control routes and the console [FAKEHOG_ADMIN_TOKEN]")
 	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
+	logFormat := fs.String("log-format", envOr("FAKEHOG_LOG_FORMAT", "text"), "log as text (key=value) or json [FAKEHOG_LOG_FORMAT]")
+	logRequests := fs.Bool("log-requests", envOr("FAKEHOG_LOG_REQUESTS", "") == "true" || envOr("FAKEHOG_LOG_REQUESTS", "") == "1",
+		"log one line per API request: method, path, status, duration, caller [FAKEHOG_LOG_REQUESTS=true]")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stdout, usageText)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(logOut)
+		fmt.Fprint(stdout, usageFooter)
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(logOut, nil)
+	case "json":
+		handler = slog.NewJSONHandler(logOut, nil)
+	default:
+		return fmt.Errorf("-log-format: %q is neither text nor json", *logFormat)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags only; see -h)", fs.Arg(0))
@@ -86,10 +179,13 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 			return fmt.Errorf("-seed: %q is not a whole number", *seedText)
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(logOut, nil))
+	logger := slog.New(handler)
 	opts := []fake.Option{fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
 		fake.WithAPIKey(*apiKey), fake.WithSession(*session), fake.WithAdminToken(*adminToken),
-		fake.WithScenarioLoader(scenarios.Loader())}
+		fake.WithScenarioLoader(scenarios.Loader()), fake.WithScenarioNames(scenarios.Builtins()...)}
+	if *logRequests {
+		opts = append(opts, fake.WithRequestLogging())
+	}
 	var clock *startingClock
 	if !sc.Now.IsZero() {
 		// Seed at the scenario's now exactly, then let time flow on from there.
@@ -125,13 +221,23 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	}
 	d := srv.Defaults()
 	base := "http://" + ln.Addr().String()
-	logger.Info("fakehog ready", "url", base, "scenario", sc.Name, "organization", d.OrganizationID, "project", d.ProjectID,
+	logger.Info("fakehog ready", "url", base, "console", base+"/", "scenario", sc.Name, "organization", d.OrganizationID, "project", d.ProjectID,
 		"user", d.UserEmail, "api_key", d.APIKey, "session", d.Session)
 	for _, l := range sc.Logins() {
 		if l.Email == d.UserEmail {
 			continue
 		}
 		logger.Info("scenario login", "user", l.Email, "api_keys", strings.Join(l.APIKeys, ","), "sessions", strings.Join(l.Sessions, ","))
+	}
+	// Generated users (as many as the scenario asks for) are summed up, not listed.
+	generated := 0
+	for _, c := range srv.Credentials() {
+		if len(c.Keys) > 0 && strings.HasPrefix(c.Keys[0].Value, "phx_gen_") {
+			generated++
+		}
+	}
+	if generated > 0 {
+		logger.Info("generated users have keys and sessions too", "users", generated, "list", base+"/_fake/console/users")
 	}
 	if d.APIKey != "" {
 		logger.Info("try it", "curl", fmt.Sprintf(`curl -H "Authorization: Bearer %s" %s/api/organizations/`, d.APIKey, base))

@@ -34,7 +34,7 @@ func (s *syncBuffer) String() string {
 // start runs the server with args until the test ends and returns its base URL and log.
 func start(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
-	for _, env := range []string{"FAKEHOG_ADDR", "FAKEHOG_SCENARIO", "FAKEHOG_API_KEY", "FAKEHOG_SESSION", "FAKEHOG_SEED", "FAKEHOG_ADMIN_TOKEN"} {
+	for _, env := range []string{"FAKEHOG_ADDR", "FAKEHOG_SCENARIO", "FAKEHOG_API_KEY", "FAKEHOG_SESSION", "FAKEHOG_SEED", "FAKEHOG_ADMIN_TOKEN", "FAKEHOG_LOG_FORMAT", "FAKEHOG_LOG_REQUESTS"} {
 		t.Setenv(env, "")
 		os.Unsetenv(env)
 	}

@@ -125,6 +125,21 @@ var OrganizationFields = Fields{
 // Org returns the organization with that id, or nil.
 func (tx *Tx) Org(id string) *Organization { return tx.st.orgs[strings.ToLower(id)] }
 
+// Organizations lists every organization, oldest first (ties by id).
+func (tx *Tx) Organizations() []*Organization {
+	out := make([]*Organization, 0, len(tx.st.orgs))
+	for _, o := range tx.st.orgs {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
 // ResolveOrg turns an organization id or "@current" into the organization, for user.
 func (tx *Tx) ResolveOrg(u *User, idOrCurrent string) *Organization {
 	if idOrCurrent == "@current" {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -29,11 +30,14 @@ type User struct {
 
 // PersonalAPIKey is a user's personal API key. Only its hash is kept once created.
 type PersonalAPIKey struct {
-	ID                  string
-	UserID              int
-	Label               string
-	SecureValue         string // sha256 of the value
-	MaskValue           string
+	ID          string
+	UserID      int
+	Label       string
+	SecureValue string // sha256 of the value
+	MaskValue   string
+	// Value is the plaintext, which PostHog never keeps: fakehog does, for its console
+	// (a fake's credentials are not secrets worth hashing away).
+	Value               string
 	Scopes              []string
 	ScopedOrganizations []string
 	ScopedTeams         []int
@@ -124,7 +128,7 @@ func (tx *Tx) CreatePersonalAPIKey(userID int, in NewAPIKey) (*PersonalAPIKey, s
 		label = "fakehog key"
 	}
 	k := &PersonalAPIKey{
-		ID: tx.NewUUID(), UserID: userID, Label: label, SecureValue: h, MaskValue: MaskValue(value),
+		ID: tx.NewUUID(), UserID: userID, Label: label, SecureValue: h, MaskValue: MaskValue(value), Value: value,
 		Scopes: append([]string(nil), in.Scopes...), ScopedOrganizations: append([]string(nil), in.ScopedOrganizations...),
 		ScopedTeams: append([]int(nil), in.ScopedTeams...), CreatedAt: tx.now,
 	}
@@ -169,6 +173,28 @@ func (tx *Tx) AddSession(userID int, value string) error {
 	return nil
 }
 
+// SessionsOfUser lists the session values that authenticate as the user, sorted.
+func (tx *Tx) SessionsOfUser(userID int) []string {
+	var out []string
+	for v, id := range tx.st.sessions {
+		if id == userID {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Users lists every user, in id order.
+func (tx *Tx) Users() []*User {
+	out := make([]*User, 0, len(tx.st.users))
+	for _, u := range tx.st.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
 // RemoveSession forgets a session value.
 func (tx *Tx) RemoveSession(value string) { delete(tx.st.sessions, value) }
 
@@ -194,6 +220,7 @@ func (tx *Tx) ReplaceAPIKeyValue(k *PersonalAPIKey, value string) error {
 	delete(tx.st.keys, k.SecureValue)
 	k.SecureValue = h
 	k.MaskValue = MaskValue(value)
+	k.Value = value
 	tx.st.keys[h] = k
 	return nil
 }

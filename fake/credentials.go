@@ -1,0 +1,162 @@
+package fake
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fakehog/fakehog/fake/store"
+)
+
+// Credentials over HTTP, for people and tools that act as the world's users:
+//
+//	GET  /_fake/users   every user with their personal API keys (values included) and sessions
+//	POST /_fake/keys    mint a key for any user: {"user": "<email or uuid>", "scopes": ["*"], "label": "..."}
+//
+// PostHog shows a key's value once; fakehog keeps it, so its console can reveal it.
+
+// Credential is one user as GET /_fake/users lists them.
+type Credential struct {
+	ID        int          `json:"id"`
+	UUID      string       `json:"uuid"`
+	Email     string       `json:"email"`
+	FirstName string       `json:"first_name"`
+	LastName  string       `json:"last_name"`
+	IsActive  bool         `json:"is_active"`
+	Orgs      []string     `json:"organizations"`
+	Keys      []KeyDetails `json:"personal_api_keys"`
+	Sessions  []string     `json:"sessions"`
+}
+
+// KeyDetails is a personal API key with its plaintext value.
+type KeyDetails struct {
+	ID                  string   `json:"id"`
+	Label               string   `json:"label"`
+	Value               string   `json:"value"`
+	MaskValue           string   `json:"mask_value"`
+	Scopes              []string `json:"scopes"`
+	ScopedOrganizations []string `json:"scoped_organizations"`
+	ScopedTeams         []int    `json:"scoped_teams"`
+	CreatedAt           string   `json:"created_at"`
+}
+
+func keyDetails(k *store.PersonalAPIKey) KeyDetails {
+	return KeyDetails{ID: k.ID, Label: k.Label, Value: k.Value, MaskValue: k.MaskValue,
+		Scopes: nonNil(k.Scopes), ScopedOrganizations: nonNil(k.ScopedOrganizations), ScopedTeams: nonNil(k.ScopedTeams),
+		CreatedAt: isoTime(k.CreatedAt)}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return append([]T(nil), s...)
+}
+
+// Credentials lists every user of the world with their keys and sessions, in id order.
+func (s *Server) Credentials() []Credential {
+	var out []Credential
+	_ = s.store.Read(func(tx *store.Tx) error {
+		for _, u := range tx.Users() {
+			c := Credential{ID: u.ID, UUID: u.UUID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+				IsActive: u.IsActive, Orgs: []string{}, Keys: []KeyDetails{}, Sessions: nonNil(tx.SessionsOfUser(u.ID))}
+			for _, o := range tx.OrgsOfUser(u.ID) {
+				c.Orgs = append(c.Orgs, o.ID)
+			}
+			for _, k := range tx.APIKeysOfUser(u.ID) {
+				c.Keys = append(c.Keys, keyDetails(k))
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out
+}
+
+// NewKey is the body of POST /_fake/keys and the input of MintKey.
+type NewKey struct {
+	// User is the user's email or UUID.
+	User   string   `json:"user"`
+	Scopes []string `json:"scopes"` // default ["*"]
+	Label  string   `json:"label"`  // default "fakehog console key"
+	// ScopedOrganizations limits the key to these organization ids (none: all).
+	ScopedOrganizations []string `json:"scoped_organizations"`
+}
+
+// reKeyScope is a personal API key scope: "*" or object:read / object:write.
+var reKeyScope = regexp.MustCompile(`^(\*|[a-z_]+:(read|write))$`)
+
+// MintKey gives a user a new personal API key (a generated value) and returns it.
+func (s *Server) MintKey(in NewKey) (KeyDetails, error) {
+	ref := strings.TrimSpace(in.User)
+	if ref == "" {
+		return KeyDetails{}, store.FieldError("user", "required", "This field is required.")
+	}
+	scopes := in.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{"*"}
+	}
+	for _, sc := range scopes {
+		if !reKeyScope.MatchString(sc) {
+			return KeyDetails{}, store.FieldError("scopes", "invalid", "Invalid scope: "+sc+` (use "*" or object:read / object:write).`)
+		}
+	}
+	label := strings.TrimSpace(in.Label)
+	if label == "" {
+		label = "fakehog console key"
+	}
+	if len([]rune(label)) > 40 {
+		return KeyDetails{}, store.FieldError("label", "max_length", "Ensure this field has no more than 40 characters.")
+	}
+	var out KeyDetails
+	err := s.store.Write(func(tx *store.Tx) error {
+		u := tx.UserByEmail(ref)
+		if u == nil {
+			u = tx.UserByUUID(ref)
+		}
+		if u == nil {
+			return store.FieldError("user", "does_not_exist", "No user with that email or uuid.")
+		}
+		for _, id := range in.ScopedOrganizations {
+			if tx.Org(id) == nil {
+				return store.FieldError("scoped_organizations", "does_not_exist", "No organization "+id+".")
+			}
+		}
+		orgs := append([]string(nil), in.ScopedOrganizations...)
+		sort.Strings(orgs)
+		k, _, err := tx.CreatePersonalAPIKey(u.ID, store.NewAPIKey{Label: label, Scopes: scopes, ScopedOrganizations: orgs})
+		if err != nil {
+			return err
+		}
+		out = keyDetails(k)
+		return nil
+	})
+	if err == nil {
+		s.checkpointOrLog() // not an API write, so not in a data directory's log
+	}
+	return out, err
+}
+
+// usersPage is the answer of GET /_fake/users.
+type usersPage struct {
+	Count   int          `json:"count"`
+	Results []Credential `json:"results"`
+}
+
+func (s *Server) adminUsers(*http.Request) (int, any, error) {
+	all := s.Credentials()
+	return http.StatusOK, usersPage{Count: len(all), Results: all}, nil
+}
+
+func (s *Server) adminMintKey(r *http.Request) (int, any, error) {
+	var in NewKey
+	if err := s.readAdminJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	k, err := s.MintKey(in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, k, nil
+}

@@ -1,0 +1,30 @@
+// Package fakehog holds what the module's packages share from its root: PostHog's own OpenAPI
+// documents for the Organizations API (testdata/SOURCES.md says where each comes from). The
+// tests check every answer against them; GET /api/schema/ (package fake) describes the
+// operations fakehog serves with them.
+//
+// The fake itself lives in package fake; tests use package httptestutil; the server is
+// cmd/fakehog.
+package fakehog
+
+import _ "embed"
+
+// PostHogOpenAPI is PostHog's current OpenAPI document (3.1), filtered to /api/organizations/.
+//
+//go:embed testdata/organizations.openapi.json
+var PostHogOpenAPI []byte
+
+// postHogOpenAPI202511 is PostHog's 2025-11 document, for operations the current one no
+// longer describes.
+//
+//go:embed testdata/organizations.legacy-2025-11.openapi.json
+var postHogOpenAPI202511 []byte
+
+// postHogOpenAPIPlugins describes the plugin routes.
+//
+//go:embed testdata/organizations.legacy-plugins.openapi.json
+var postHogOpenAPIPlugins []byte
+
+// PostHogOpenAPILegacy lists older PostHog documents for the operations the current one no
+// longer describes, most recent first.
+func PostHogOpenAPILegacy() [][]byte { return [][]byte{postHogOpenAPI202511, postHogOpenAPIPlugins} }
