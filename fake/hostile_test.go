@@ -105,7 +105,23 @@ func realPath(e *env, tmpl string) string {
 	if strings.Contains(p, "{user__uuid}") {
 		p = strings.Replace(p, "{user__uuid}", e.d.UserUUID, 1)
 	}
+	// The companions outside /api/organizations/: oneself, one's first key, the default project.
+	p = strings.Replace(p, "/api/users/{uuid}/", "/api/users/"+e.d.UserUUID+"/", 1)
+	if strings.HasPrefix(p, "/api/personal_api_keys/{id}/") {
+		if id := e.do("GET", "/api/personal_api_keys/", nil, asSession(e.d.Session)).JSON.Get("0.id").String(); id != "" {
+			p = strings.Replace(p, "{id}", id, 1)
+		}
+	}
+	if strings.HasPrefix(p, "/api/projects/{id}/") || strings.HasPrefix(p, "/api/environments/{id}/") {
+		p = strings.Replace(p, "{id}", fmt.Sprint(e.d.ProjectID), 1)
+	}
 	return probePath(e, p)
+}
+
+// hostileRoutes are the operations the hostile suites walk: the route table and its
+// companions (users, personal API keys, projects by id), which take the same bodies and ids.
+func hostileRoutes() []route {
+	return append(routes(&Server{}), companions(&Server{})...)
 }
 
 func TestHostileBodiesNeverBreakWrites(t *testing.T) {
@@ -119,7 +135,7 @@ func TestHostileBodiesNeverBreakWrites(t *testing.T) {
 	}
 	sort.Strings(names)
 	tried := 0
-	for _, rt := range routes(&Server{}) {
+	for _, rt := range hostileRoutes() {
 		if rt.Method == "GET" || rt.Method == "DELETE" {
 			continue
 		}
@@ -222,12 +238,12 @@ func TestHostilePathIDs(t *testing.T) {
 		"019bc119-0000-7000-8000-00000000000Z", "%F0%9F%A6%94", strings.Repeat("a", 3000)}
 	e := newEnv(t)
 	tried := 0
-	for _, rt := range routes(&Server{}) {
-		if !strings.Contains(rt.Path, "{id}") && !strings.Contains(rt.Path, "{role_id}") && !strings.Contains(rt.Path, "{user__uuid}") {
+	for _, rt := range hostileRoutes() {
+		if !strings.Contains(rt.Path, "{id}") && !strings.Contains(rt.Path, "{role_id}") && !strings.Contains(rt.Path, "{user__uuid}") && !strings.Contains(rt.Path, "{uuid}") {
 			continue
 		}
 		for _, id := range ids {
-			p := strings.NewReplacer("{id}", id, "{role_id}", id, "{user__uuid}", id, "{organization_id}", e.d.OrganizationID).Replace(rt.Path)
+			p := strings.NewReplacer("{id}", id, "{role_id}", id, "{user__uuid}", id, "{uuid}", id, "{organization_id}", e.d.OrganizationID).Replace(rt.Path)
 			var body any
 			if rt.Method != "GET" && rt.Method != "DELETE" {
 				body = map[string]any{}
@@ -284,7 +300,7 @@ func TestHostileQueryParameters(t *testing.T) {
 		"limit=-5&offset=-5", "limit=abc&offset=1e9", "limit=0", "limit=1&offset=1&limit=2",
 		"page=999999999999999999999", "search=%00%ff", "order=-id,;drop", "email=" + strings.Repeat("a", 5000)}
 	tried := 0
-	for _, rt := range routes(&Server{}) {
+	for _, rt := range hostileRoutes() {
 		if rt.Method != "GET" {
 			continue
 		}
