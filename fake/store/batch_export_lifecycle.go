@@ -214,7 +214,7 @@ func (tx *Tx) UpdateBatchExport(e *BatchExport, actor *User, body gjson.Result, 
 	if err != nil {
 		return err
 	}
-	before := e.clone()
+	before := deepCopy(e)
 	if w.dest != nil {
 		e.Destination.Config = normalizeJSON(mergeConfig(e.Destination.Config, w.dest.config)).(map[string]any)
 		if w.dest.integrationSet {

@@ -164,69 +164,6 @@ func (s *batchExportState) init() {
 	s.testOutcomes = map[string]DestinationTestResult{}
 }
 
-func (e *BatchExport) clone() *BatchExport {
-	c := *e
-	c.Model = clonePtr(e.Model)
-	c.Destination.Config, _ = CloneValue(e.Destination.Config).(map[string]any)
-	c.Destination.IntegrationID = clonePtr(e.Destination.IntegrationID)
-	c.LastPausedAt = clonePtr(e.LastPausedAt)
-	c.StartAt = clonePtr(e.StartAt)
-	c.EndAt = clonePtr(e.EndAt)
-	c.Schema, _ = CloneValue(e.Schema).(map[string]any)
-	c.Filters = CloneValue(e.Filters)
-	c.IntervalOffset = clonePtr(e.IntervalOffset)
-	return &c
-}
-
-func (r *BatchExportRun) clone() *BatchExportRun {
-	c := *r
-	c.RecordsCompleted = clonePtr(r.RecordsCompleted)
-	c.RecordsFailed = clonePtr(r.RecordsFailed)
-	c.LatestError = clonePtr(r.LatestError)
-	c.DataIntervalStart = clonePtr(r.DataIntervalStart)
-	c.Cursor = clonePtr(r.Cursor)
-	c.FinishedAt = clonePtr(r.FinishedAt)
-	c.RecordsTotalCount = clonePtr(r.RecordsTotalCount)
-	c.BytesExported = clonePtr(r.BytesExported)
-	return &c
-}
-
-// clone returns a deep copy.
-func (s *batchExportState) clone() batchExportState {
-	c := batchExportState{}
-	c.init()
-	for id, e := range s.byID {
-		c.byID[id] = e.clone()
-	}
-	c.order = cloneSlice(s.order)
-	for id, runs := range s.runs {
-		out := make([]*BatchExportRun, len(runs))
-		for i, r := range runs {
-			out[i] = r.clone()
-		}
-		c.runs[id] = out
-	}
-	for id, bfs := range s.backfills {
-		out := make([]*BatchExportBackfill, len(bfs))
-		for i, b := range bfs {
-			bc := *b
-			bc.StartAt, bc.EndAt = clonePtr(b.StartAt), clonePtr(b.EndAt)
-			out[i] = &bc
-		}
-		c.backfills[id] = out
-	}
-	for id, entries := range s.logs {
-		out := make([]*BatchExportLogEntry, len(entries))
-		for i, l := range entries {
-			lc := *l
-			out[i] = &lc
-		}
-		c.logs[id] = out
-	}
-	c.testOutcomes = cloneMap(s.testOutcomes)
-	return c
-}
-
 // dropOrg removes the exports of the organization's projects (by then deleted).
 func (s *batchExportState) dropOrg(tx *Tx, orgID string) {
 	var keep []string

@@ -38,21 +38,6 @@ func (s *cimdState) init() {
 	s.byValue = map[string]string{}
 }
 
-// clone returns a deep copy.
-func (s *cimdState) clone() cimdState {
-	c := cimdState{}
-	c.init()
-	for id, t := range s.byID {
-		tc := *t
-		tc.LastUsedAt = clonePtr(t.LastUsedAt)
-		tc.CIMDURL = clonePtr(t.CIMDURL)
-		c.byID[id] = &tc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byValue = cloneMap(s.byValue)
-	return c
-}
-
 // dropOrg removes the organization's tokens.
 func (s *cimdState) dropOrg(tx *Tx, orgID string) {
 	for _, id := range s.byOrg[orgID] {

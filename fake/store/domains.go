@@ -79,40 +79,6 @@ func (s *domainState) init() {
 	s.logs = map[string][]*SCIMRequestLog{}
 }
 
-// clone returns a deep copy.
-func (s *domainState) clone() domainState {
-	c := domainState{}
-	c.init()
-	for id, d := range s.byID {
-		dc := *d
-		dc.VerifiedAt = clonePtr(d.VerifiedAt)
-		dc.LastVerificationRetry = clonePtr(d.LastVerificationRetry)
-		dc.SAMLEntityID = clonePtr(d.SAMLEntityID)
-		dc.SAMLACSURL = clonePtr(d.SAMLACSURL)
-		dc.SAMLX509Cert = clonePtr(d.SAMLX509Cert)
-		c.byID[id] = &dc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byName = cloneMap(s.byName)
-	c.dns = cloneMap(s.dns)
-	for id, list := range s.logs {
-		out := make([]*SCIMRequestLog, len(list))
-		for i, l := range list {
-			lc := *l
-			lc.RequestHeaders, _ = CloneValue(l.RequestHeaders).(map[string]any)
-			lc.RequestBody = CloneValue(l.RequestBody)
-			lc.ResponseBody = CloneValue(l.ResponseBody)
-			if l.DurationMS != nil {
-				n := *l.DurationMS
-				lc.DurationMS = &n
-			}
-			out[i] = &lc
-		}
-		c.logs[id] = out
-	}
-	return c
-}
-
 // dropOrg removes the organization's domains and their SCIM logs (the DNS stays: it is the
 // outside world's).
 func (s *domainState) dropOrg(tx *Tx, orgID string) {

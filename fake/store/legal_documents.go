@@ -59,18 +59,6 @@ func (s *legalState) init() {
 	s.byOrg = map[string][]string{}
 }
 
-// clone returns a deep copy.
-func (s *legalState) clone() legalState {
-	c := legalState{}
-	c.init()
-	for id, d := range s.byID {
-		dc := *d
-		c.byID[id] = &dc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	return c
-}
-
 // dropOrg removes the organization's documents.
 func (s *legalState) dropOrg(tx *Tx, orgID string) {
 	for _, id := range s.byOrg[orgID] {

@@ -90,43 +90,6 @@ func (s *pluginState) init() {
 	}
 }
 
-// clone returns a deep copy.
-func (s *pluginState) clone() pluginState {
-	c := pluginState{nextID: s.nextID, nextConfigID: s.nextConfigID,
-		byID: make(map[int]*Plugin, len(s.byID)), configs: make(map[int]*PluginConfig, len(s.configs)),
-		remotes: make(map[string]*PluginRemote, len(s.remotes))}
-	for id, p := range s.byID {
-		c.byID[id] = p.clone()
-	}
-	for id, pc := range s.configs {
-		cc := *pc
-		cc.Config, _ = CloneValue(pc.Config).(map[string]any)
-		cc.Name, cc.Description = clonePtr(pc.Name), clonePtr(pc.Description)
-		c.configs[id] = &cc
-	}
-	for u, r := range s.remotes {
-		c.remotes[u] = &PluginRemote{Tag: r.Tag, Files: cloneMap(r.Files)}
-	}
-	if s.repository != nil {
-		c.repository, _ = CloneValue(s.repository).([]any)
-	}
-	return c
-}
-
-func (p *Plugin) clone() *Plugin {
-	c := *p
-	c.PluginType, c.Name, c.Description, c.URL = clonePtr(p.PluginType), clonePtr(p.Name), clonePtr(p.Description), clonePtr(p.URL)
-	c.Icon, c.Tag, c.LatestTag = clonePtr(p.Icon), clonePtr(p.Tag), clonePtr(p.LatestTag)
-	c.LatestTagCheckedAt = clonePtr(p.LatestTagCheckedAt)
-	c.ConfigSchema = CloneValue(p.ConfigSchema)
-	c.Capabilities, _ = CloneValue(p.Capabilities).(map[string]any)
-	c.Metrics, c.PublicJobs = CloneValue(p.Metrics), CloneValue(p.PublicJobs)
-	if p.Files != nil {
-		c.Files = cloneMap(p.Files)
-	}
-	return &c
-}
-
 // dropOrg removes the organization's plugins (with their configs everywhere) and the
 // configs of its projects, which are gone by now: both cascade in PostHog.
 func (s *pluginState) dropOrg(tx *Tx, orgID string) {

@@ -79,23 +79,6 @@ func (s *proxyState) init() {
 	s.diagnosed = map[string]time.Time{}
 }
 
-// clone returns a deep copy.
-func (s *proxyState) clone() proxyState {
-	c := proxyState{}
-	c.init()
-	for id, r := range s.byID {
-		rc := *r
-		rc.Message = clonePtr(r.Message)
-		rc.CertExpiresAt = clonePtr(r.CertExpiresAt)
-		c.byID[id] = &rc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byDomain = cloneMap(s.byDomain)
-	c.cname = cloneMap(s.cname)
-	c.diagnosed = cloneMap(s.diagnosed)
-	return c
-}
-
 // dropOrg removes the organization's proxy records (the DNS stays: it is the outside
 // world's).
 func (s *proxyState) dropOrg(tx *Tx, orgID string) {

