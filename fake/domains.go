@@ -65,7 +65,7 @@ func (s *Server) createDomain(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := c.tx.CreateDomain(c.org.ID, vals, false)
+	d, err := c.tx.CreateDomain(c.org.ID, vals, store.DomainOptions{})
 	if err != nil {
 		return nil, err
 	}

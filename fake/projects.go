@@ -81,7 +81,7 @@ func (s *Server) createProject(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.tx.CreateProject(c.org, c.user, vals, true)
+	p, err := c.tx.CreateProject(c.org, c.user, vals)
 	if err != nil {
 		return nil, err
 	}

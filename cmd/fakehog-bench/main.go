@@ -125,7 +125,7 @@ func newFakehog(cfg *config) (srv *fake.Server, member string, err error) {
 				if err != nil {
 					return err
 				}
-				if _, err := tx.AddMember(d.OrganizationID, u.ID, store.LevelMember, 0); err != nil {
+				if _, err := tx.AddMember(d.OrganizationID, u.ID, store.NewMembership{Level: store.LevelMember}); err != nil {
 					return err
 				}
 				if i == cfg.members/2 {

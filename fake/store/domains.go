@@ -167,13 +167,20 @@ func (tx *Tx) DomainByName(name string) *Domain {
 	return tx.st.ext.domains.byID[id]
 }
 
+// DomainOptions is what CreateDomain adds to the API's body.
+type DomainOptions struct {
+	// Verifiable puts the domain's DNS TXT record in place, so a later verify succeeds.
+	Verifiable bool
+}
+
 // CreateDomain creates a domain from a validated create body (DomainCreateFields) as the API
 // does: unverified, with a fresh 43-character verification challenge, no SSO enforcement, no
 // JIT provisioning and no SCIM (those need a verified domain; the body's values for them are
 // ignored). On PostHog Cloud the organization needs the automatic_provisioning feature.
-// verifiable puts the domain's DNS TXT record in place (see SetDomainDNSRecord), so a later
-// verify succeeds.
-func (tx *Tx) CreateDomain(orgID string, vals Values, verifiable bool) (*Domain, error) {
+// opts.Verifiable puts the domain's DNS TXT record in place (see SetDomainDNSRecord), so a
+// later verify succeeds.
+func (tx *Tx) CreateDomain(orgID string, vals Values, opts DomainOptions) (*Domain, error) {
+	verifiable := opts.Verifiable
 	org := tx.st.orgs[orgID]
 	if org == nil {
 		return nil, NotFound(MsgOrgNotFound)

@@ -26,7 +26,7 @@ func populatedRoles(t *testing.T) (*Store, [2]string) {
 				return err
 			}
 			orgs[i] = org.ID
-			if _, err := tx.AddMember(org.ID, member.ID, LevelMember, owner.ID); err != nil {
+			if _, err := tx.AddMember(org.ID, member.ID, NewMembership{Level: LevelMember, InvitedBy: owner.ID}); err != nil {
 				return err
 			}
 			r, err := tx.CreateRole(org.ID, NewRole{Name: "Engineers", CreatedBy: owner})
