@@ -104,11 +104,7 @@ func batchExportView(tx *store.Tx, e *store.BatchExport) batchExportJSON {
 
 // batchExport finds the URL's export in the call's organization (404 otherwise).
 func (c *call) batchExport() (*store.BatchExport, error) {
-	e := c.tx.BatchExport(c.org.ID, c.vars["id"])
-	if e == nil {
-		return nil, store.ErrNotFound()
-	}
-	return e, nil
+	return orNotFound(c.tx.BatchExport(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listBatchExports(c *call) (any, error) {

@@ -29,11 +29,7 @@ func cimdTokenView(tx *store.Tx, t *store.CIMDToken, value string) cimdTokenJSON
 
 // cimdToken finds the URL's token in the call's organization (404 otherwise).
 func (c *call) cimdToken() (*store.CIMDToken, error) {
-	t := c.tx.CIMDToken(c.org.ID, c.vars["id"])
-	if t == nil {
-		return nil, store.ErrNotFound()
-	}
-	return t, nil
+	return orNotFound(c.tx.CIMDToken(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listCIMDTokens(c *call) (any, error) {

@@ -49,11 +49,7 @@ func scimBaseURL(c *call, d *store.Domain) string { return siteURL(c.r) + "/scim
 
 // domain finds the URL's domain in the call's organization (404 otherwise).
 func (c *call) domain() (*store.Domain, error) {
-	d := c.tx.Domain(c.org.ID, c.vars["id"])
-	if d == nil {
-		return nil, store.ErrNotFound()
-	}
-	return d, nil
+	return orNotFound(c.tx.Domain(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listDomains(c *call) (any, error) {

@@ -22,11 +22,7 @@ func orgIntegrationView(tx *store.Tx, i *store.OrgIntegration) orgIntegrationJSO
 
 // orgIntegration finds the URL's integration in the call's organization (404 otherwise).
 func (c *call) orgIntegration() (*store.OrgIntegration, error) {
-	i := c.tx.OrgIntegration(c.org.ID, c.vars["id"])
-	if i == nil {
-		return nil, store.ErrNotFound()
-	}
-	return i, nil
+	return orNotFound(c.tx.OrgIntegration(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listIntegrations(c *call) (any, error) {

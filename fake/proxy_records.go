@@ -34,11 +34,7 @@ type proxyRecordListJSON struct {
 
 // proxyRecord finds the URL's record in the call's organization (404 otherwise).
 func (c *call) proxyRecord() (*store.ProxyRecord, error) {
-	r := c.tx.ProxyRecord(c.org.ID, c.vars["id"])
-	if r == nil {
-		return nil, store.ErrNotFound()
-	}
-	return r, nil
+	return orNotFound(c.tx.ProxyRecord(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listProxyRecords(c *call) (any, error) {

@@ -27,11 +27,7 @@ func roleMembershipView(tx *store.Tx, m *store.RoleMembership) roleMembershipJSO
 // roleMembership finds the URL's membership of the URL's role in the call's organization
 // (404 otherwise).
 func (c *call) roleMembership() (*store.RoleMembership, error) {
-	m := c.tx.RoleMembership(c.org.ID, c.vars["role_id"], c.vars["id"])
-	if m == nil {
-		return nil, store.ErrNotFound()
-	}
-	return m, nil
+	return orNotFound(c.tx.RoleMembership(c.org.ID, c.vars["role_id"], c.vars["id"]))
 }
 
 // listRoleMemberships lists the role's members; a role that is not the organization's

@@ -26,11 +26,7 @@ func roleView(tx *store.Tx, r *store.Role) roleJSON {
 
 // role finds the URL's role in the call's organization (404 otherwise).
 func (c *call) role() (*store.Role, error) {
-	r := c.tx.Role(c.org.ID, c.vars["id"])
-	if r == nil {
-		return nil, store.ErrNotFound()
-	}
-	return r, nil
+	return orNotFound(c.tx.Role(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listRoles(c *call) (any, error) {
