@@ -57,10 +57,5 @@ func (s *Server) getCIMDToken(c *call) (any, error) {
 }
 
 func (s *Server) deleteCIMDToken(c *call) (any, error) {
-	t, err := c.cimdToken()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteCIMDToken(t, c.user)
-	return nil, nil
+	return deleteFound(c.cimdToken, func(t *store.CIMDToken) { c.tx.DeleteCIMDToken(t, c.user) })
 }

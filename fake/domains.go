@@ -94,12 +94,7 @@ func (s *Server) updateDomain(c *call) (any, error) {
 }
 
 func (s *Server) deleteDomain(c *call) (any, error) {
-	d, err := c.domain()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteDomain(d)
-	return nil, nil
+	return deleteFound(c.domain, c.tx.DeleteDomain)
 }
 
 // domainVerify always answers 200 with the domain; is_verified tells whether the emulated

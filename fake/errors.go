@@ -85,12 +85,3 @@ func errThrottled(seconds int) *store.Error {
 	}
 	return &store.Error{Status: 429, Type: "throttled_error", Code: "throttled", Detail: fmt.Sprintf("Request was throttled. Expected available in %d %s.", seconds, unit)}
 }
-
-// orNotFound gives the record, or the plain 404 ("Not found.") when there is none: how the
-// finders of the handlers (c.domain(), c.role(), ...) answer for the URL's id.
-func orNotFound[T any](r *T) (*T, error) {
-	if r == nil {
-		return nil, store.ErrNotFound()
-	}
-	return r, nil
-}

@@ -58,10 +58,5 @@ func (s *Server) getRoleMembership(c *call) (any, error) {
 }
 
 func (s *Server) deleteRoleMembership(c *call) (any, error) {
-	m, err := c.roleMembership()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.RemoveRoleMembership(m)
-	return nil, nil
+	return deleteFound(c.roleMembership, c.tx.RemoveRoleMembership)
 }

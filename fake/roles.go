@@ -74,10 +74,5 @@ func (s *Server) updateRole(c *call) (any, error) {
 }
 
 func (s *Server) deleteRole(c *call) (any, error) {
-	r, err := c.role()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteRole(r)
-	return nil, nil
+	return deleteFound(c.role, c.tx.DeleteRole)
 }
