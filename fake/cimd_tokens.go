@@ -1,5 +1,7 @@
 package fake
 
+// The CIMD token routes: the token view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

@@ -1,5 +1,8 @@
 package fake
 
+// The organization domain routes (verification, SAML, SCIM): the domain view and its
+// handlers.
+
 import (
 	"math"
 	"strconv"

@@ -1,5 +1,7 @@
 package fake
 
+// The organization integration routes: the integration view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

@@ -1,5 +1,8 @@
 package fake
 
+// The project routes of an organization: the project view, its handlers and the
+// project's activity view.
+
 import (
 	"strconv"
 	"strings"

@@ -1,5 +1,7 @@
 package fake
 
+// The proxy record routes (managed reverse proxies): the record view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

@@ -1,5 +1,7 @@
 package fake
 
+// The role membership routes: the membership view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

@@ -1,5 +1,7 @@
 package fake
 
+// The role routes: the role view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

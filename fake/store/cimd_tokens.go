@@ -1,5 +1,7 @@
 package store
 
+// CIMD tokens: the records, their state and cascades, and their operations.
+
 import (
 	"net/url"
 	"strings"

@@ -1,5 +1,8 @@
 package store
 
+// Organization domains: the records (verification, SAML, SCIM), their state, SCIM request
+// logs, the emulated DNS and the operations.
+
 import (
 	"encoding/json"
 	"regexp"

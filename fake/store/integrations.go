@@ -1,5 +1,7 @@
 package store
 
+// Organization integrations and OAuth applications: records, state and operations.
+
 import (
 	"fmt"
 	"strings"

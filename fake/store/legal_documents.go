@@ -1,5 +1,7 @@
 package store
 
+// Legal documents (BAA, DPA): records, the plan rule, state and operations.
+
 import (
 	"fmt"
 	"strings"

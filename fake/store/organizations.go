@@ -1,5 +1,8 @@
 package store
 
+// Organizations: the record, features, memberships, the field rules and the operations
+// (create, update, delete).
+
 import (
 	"sort"
 	"strings"

@@ -1,5 +1,7 @@
 package store
 
+// Projects: the record, product intents, the field rules, the plan limit and the operations.
+
 import (
 	"fmt"
 	"sort"

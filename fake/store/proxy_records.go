@@ -1,5 +1,8 @@
 package store
 
+// Proxy records: the records, their statuses and certificate, the emulated DNS, state and
+// operations.
+
 import (
 	"crypto/sha256"
 	"encoding/hex"

@@ -1,5 +1,8 @@
 package store
 
+// Roles, role memberships and role external references: records, state, cascades and
+// operations.
+
 import (
 	"fmt"
 	"math"

@@ -1,5 +1,8 @@
 package store
 
+// Snapshots: Snapshot, Release and Restore, the state's copy (records through deepCopy,
+// the indexes that share them rebuilt) and the copy helpers.
+
 import (
 	"math/rand/v2"
 	"reflect"
