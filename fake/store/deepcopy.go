@@ -170,6 +170,10 @@ func buildKind(t reflect.Type, building map[reflect.Type]*copyFunc) copyFunc {
 				return
 			}
 			n := reflect.MakeMapWithSize(t, v.Len())
+			if v.Len() == 0 {
+				v.Set(n)
+				return
+			}
 			k, e := reflect.New(kt).Elem(), reflect.New(vt).Elem()
 			for it := v.MapRange(); it.Next(); {
 				k.SetIterKey(it)
