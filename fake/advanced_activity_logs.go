@@ -1,5 +1,8 @@
 package fake
 
+// The advanced activity log routes: the entry view, the organization-level access rule and
+// the query's filters read from the URL.
+
 import (
 	"encoding/base64"
 	"fmt"

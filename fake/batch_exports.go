@@ -104,11 +104,7 @@ func batchExportView(tx *store.Tx, e *store.BatchExport) batchExportJSON {
 
 // batchExport finds the URL's export in the call's organization (404 otherwise).
 func (c *call) batchExport() (*store.BatchExport, error) {
-	e := c.tx.BatchExport(c.org.ID, c.vars["id"])
-	if e == nil {
-		return nil, store.ErrNotFound()
-	}
-	return e, nil
+	return orNotFound(c.tx.BatchExport(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listBatchExports(c *call) (any, error) {
@@ -137,11 +133,7 @@ func (s *Server) getBatchExport(c *call) (any, error) {
 
 // updateBatchExport serves PUT (replace: required fields enforced) and PATCH.
 func (s *Server) updateBatchExport(c *call) (any, error) {
-	e, err := c.batchExport()
-	if err != nil {
-		return nil, err
-	}
-	body, err := c.object()
+	e, body, err := foundWithBody(c, c.batchExport)
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +144,7 @@ func (s *Server) updateBatchExport(c *call) (any, error) {
 }
 
 func (s *Server) deleteBatchExport(c *call) (any, error) {
-	e, err := c.batchExport()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteBatchExport(e, c.user)
-	return nil, nil
+	return deleteFound(c.batchExport, func(e *store.BatchExport) { c.tx.DeleteBatchExport(e, c.user) })
 }
 
 // batchExportPause answers {"paused": true}, whether or not the export was already paused.
@@ -192,11 +179,7 @@ func (s *Server) batchExportUnpause(c *call) (any, error) {
 
 // batchExportBackfill is the deprecated POST {id}/backfill/: 200 {"backfill_id": ...}.
 func (s *Server) batchExportBackfill(c *call) (any, error) {
-	e, err := c.batchExport()
-	if err != nil {
-		return nil, err
-	}
-	body, err := c.object()
+	e, body, err := foundWithBody(c, c.batchExport)
 	if err != nil {
 		return nil, err
 	}

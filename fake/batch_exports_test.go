@@ -714,7 +714,7 @@ func TestBatchExportListOrderAndProjects(t *testing.T) {
 	var second int
 	withWriteTx(e, func(tx *store.Tx) error {
 		u := tx.UserByEmail(e.d.UserEmail)
-		p, err := tx.CreateProject(tx.Org(e.d.OrganizationID), u, store.Values{"name": "Second"}, false)
+		p, err := tx.SeedProject(tx.Org(e.d.OrganizationID), u, store.Values{"name": "Second"})
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func seedProjects(b *testing.B, e *benchEnv, n int) {
 		o := tx.Org(e.d.OrganizationID)
 		u := tx.UserByUUID(e.d.UserUUID)
 		for i := range n - 1 {
-			if _, err := tx.CreateProject(o, u, store.Values{"name": fmt.Sprintf("Seeded project %07d", i)}, false); err != nil {
+			if _, err := tx.SeedProject(o, u, store.Values{"name": fmt.Sprintf("Seeded project %07d", i)}); err != nil {
 				return err
 			}
 		}

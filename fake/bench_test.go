@@ -198,7 +198,7 @@ func seedMembers(b *testing.B, e *benchEnv, n int) []string {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.AddMember(e.d.OrganizationID, u.ID, store.LevelMember, 0); err != nil {
+			if _, err := tx.AddMember(e.d.OrganizationID, u.ID, store.NewMembership{Level: store.LevelMember}); err != nil {
 				return err
 			}
 			uuids = append(uuids, u.UUID)

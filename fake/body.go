@@ -1,5 +1,8 @@
 package fake
 
+// Request bodies: JSON, form and multipart read once, checked (depth, duplicate keys, size)
+// and normalised to JSON for the handlers (c.object(), c.validate(fields)).
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,7 @@
 package fake
 
+// The CIMD token routes: the token view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -29,11 +31,7 @@ func cimdTokenView(tx *store.Tx, t *store.CIMDToken, value string) cimdTokenJSON
 
 // cimdToken finds the URL's token in the call's organization (404 otherwise).
 func (c *call) cimdToken() (*store.CIMDToken, error) {
-	t := c.tx.CIMDToken(c.org.ID, c.vars["id"])
-	if t == nil {
-		return nil, store.ErrNotFound()
-	}
-	return t, nil
+	return orNotFound(c.tx.CIMDToken(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listCIMDTokens(c *call) (any, error) {
@@ -61,10 +59,5 @@ func (s *Server) getCIMDToken(c *call) (any, error) {
 }
 
 func (s *Server) deleteCIMDToken(c *call) (any, error) {
-	t, err := c.cimdToken()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteCIMDToken(t, c.user)
-	return nil, nil
+	return deleteFound(c.cimdToken, func(t *store.CIMDToken) { c.tx.DeleteCIMDToken(t, c.user) })
 }

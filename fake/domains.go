@@ -1,5 +1,8 @@
 package fake
 
+// The organization domain routes (verification, SAML, SCIM): the domain view and its
+// handlers.
+
 import (
 	"math"
 	"strconv"
@@ -49,11 +52,7 @@ func scimBaseURL(c *call, d *store.Domain) string { return siteURL(c.r) + "/scim
 
 // domain finds the URL's domain in the call's organization (404 otherwise).
 func (c *call) domain() (*store.Domain, error) {
-	d := c.tx.Domain(c.org.ID, c.vars["id"])
-	if d == nil {
-		return nil, store.ErrNotFound()
-	}
-	return d, nil
+	return orNotFound(c.tx.Domain(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listDomains(c *call) (any, error) {
@@ -65,7 +64,7 @@ func (s *Server) createDomain(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := c.tx.CreateDomain(c.org.ID, vals, false)
+	d, err := c.tx.CreateDomain(c.org.ID, vals, store.DomainOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +97,7 @@ func (s *Server) updateDomain(c *call) (any, error) {
 }
 
 func (s *Server) deleteDomain(c *call) (any, error) {
-	d, err := c.domain()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteDomain(d)
-	return nil, nil
+	return deleteFound(c.domain, c.tx.DeleteDomain)
 }
 
 // domainVerify always answers 200 with the domain; is_verified tells whether the emulated

@@ -205,12 +205,12 @@ func TestDomainVerify(t *testing.T) {
 	// A domain seeded as verifiable verifies at once; removing the record makes verify fail.
 	var id2, id3 string
 	withWriteTx(e, func(tx *store.Tx) error {
-		d, err := tx.CreateDomain(e.d.OrganizationID, store.Values{"domain": "ready.com"}, true)
+		d, err := tx.CreateDomain(e.d.OrganizationID, store.Values{"domain": "ready.com"}, store.DomainOptions{Verifiable: true})
 		if err != nil {
 			return err
 		}
 		id2 = d.ID
-		d3, err := tx.CreateDomain(e.d.OrganizationID, store.Values{"domain": "gone.com"}, true)
+		d3, err := tx.CreateDomain(e.d.OrganizationID, store.Values{"domain": "gone.com"}, store.DomainOptions{Verifiable: true})
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,8 @@
 package fake
 
+// Error answers: writeError, the only place an error body is written, and the errors the
+// pipeline itself raises (405, bad keys, media types, parse errors, sizes).
+
 import (
 	"errors"
 	"fmt"

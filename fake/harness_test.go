@@ -286,7 +286,7 @@ func (e *env) addMember(orgID string, level int, email string, scopes ...string)
 			return err
 		}
 		if level != 0 {
-			if _, err := tx.AddMember(orgID, u.ID, level, 0); err != nil {
+			if _, err := tx.AddMember(orgID, u.ID, store.NewMembership{Level: level}); err != nil {
 				return err
 			}
 		}

@@ -1,5 +1,7 @@
 package fake
 
+// The organization integration routes: the integration view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -22,11 +24,7 @@ func orgIntegrationView(tx *store.Tx, i *store.OrgIntegration) orgIntegrationJSO
 
 // orgIntegration finds the URL's integration in the call's organization (404 otherwise).
 func (c *call) orgIntegration() (*store.OrgIntegration, error) {
-	i := c.tx.OrgIntegration(c.org.ID, c.vars["id"])
-	if i == nil {
-		return nil, store.ErrNotFound()
-	}
-	return i, nil
+	return orNotFound(c.tx.OrgIntegration(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listIntegrations(c *call) (any, error) {

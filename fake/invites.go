@@ -1,5 +1,7 @@
 package fake
 
+// The invite routes: the invite view and its handlers (bulk create, delete).
+
 import (
 	"errors"
 	"strconv"

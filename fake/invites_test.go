@@ -220,7 +220,7 @@ func TestInviteMembersCanInvite(t *testing.T) {
 	withWriteTx(e, func(tx *store.Tx) error {
 		no := false
 		tx.Org(free).MembersCanInvite = &no
-		_, err := tx.AddMember(free, plain.User.ID, store.LevelMember, 0)
+		_, err := tx.AddMember(free, plain.User.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	e.do("POST", "/api/organizations/"+free+"/invites/", map[string]any{"target_email": "x@example.com"}, asKey(plain.Key)).wantStatus(t, 201)

@@ -1,5 +1,7 @@
 package fake
 
+// Small gjson helpers shared by the handlers.
+
 import (
 	"strconv"
 

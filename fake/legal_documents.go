@@ -1,5 +1,7 @@
 package fake
 
+// The legal document routes (BAA, DPA): the document view, the plan rule and the handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

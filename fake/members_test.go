@@ -201,7 +201,7 @@ func TestMemberRemovalMovesCurrentOrganization(t *testing.T) {
 	only := e.addMember(org, store.LevelMember, "only@example.com")
 	other := e.otherOrg()
 	withWriteTx(e, func(tx *store.Tx) error {
-		_, err := tx.AddMember(other, both.User.ID, store.LevelMember, 0)
+		_, err := tx.AddMember(other, both.User.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	e.do("DELETE", e.orgPath("members/"+both.User.UUID+"/"), nil).wantStatus(t, 204)
@@ -256,7 +256,7 @@ func TestMemberScopedAPIKeysCounting(t *testing.T) {
 			return err
 		}
 		uuid = u.UUID
-		_, err = tx.AddMember(org, u.ID, store.LevelMember, 0)
+		_, err = tx.AddMember(org, u.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	r = e.do("GET", e.orgPath("members/"+uuid+"/scoped_api_keys/"), nil, asSession(e.d.Session)).wantStatus(t, 200)

@@ -1,5 +1,7 @@
 package fake
 
+// The organization's OAuth application routes: the application view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

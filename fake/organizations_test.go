@@ -209,7 +209,7 @@ func TestOrganizationDeleteCascades(t *testing.T) {
 	admin := e.addMember(org, store.LevelAdmin, "admin@example.com")
 	second := e.do("POST", "/api/organizations/", map[string]any{"name": "Second"}).wantStatus(t, 201).get("id").String()
 	withWriteTx(e, func(tx *store.Tx) error {
-		_, err := tx.AddMember(second, admin.User.ID, store.LevelMember, 0)
+		_, err := tx.AddMember(second, admin.User.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": "pending@example.com"}).wantStatus(t, 201)

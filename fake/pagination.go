@@ -1,5 +1,7 @@
 package fake
 
+// Pagination: limit/offset pages with next and previous URLs, as DRF renders them.
+
 import (
 	"net/url"
 	"strconv"

@@ -1,5 +1,8 @@
 package fake
 
+// Path matching: gorilla/mux routers compiled once per process and shared by every server,
+// split by path shape; the first registered route wins.
+
 import (
 	"context"
 	"net/http"

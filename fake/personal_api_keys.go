@@ -101,12 +101,7 @@ func (s *Server) updatePersonalAPIKey(c *call) (any, error) {
 }
 
 func (s *Server) deletePersonalAPIKey(c *call) (any, error) {
-	k, err := c.targetKey()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteAPIKey(k)
-	return nil, nil
+	return deleteFound(c.targetKey, c.tx.DeleteAPIKey)
 }
 
 func (s *Server) rollPersonalAPIKey(c *call) (any, error) {

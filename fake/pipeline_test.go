@@ -145,7 +145,7 @@ func TestKeyScopedToOrganizations(t *testing.T) {
 	var key string
 	err := e.srv.Store().Write(func(tx *store.Tx) error {
 		u := tx.UserByEmail(e.d.UserEmail)
-		if _, err := tx.AddMember(other, u.ID, store.LevelMember, 0); err != nil {
+		if _, err := tx.AddMember(other, u.ID, store.NewMembership{Level: store.LevelMember}); err != nil {
 			return err
 		}
 		_, v, err := tx.CreatePersonalAPIKey(u.ID, store.NewAPIKey{Scopes: []string{"*"}, ScopedOrganizations: []string{other}})
@@ -242,7 +242,7 @@ func TestKeyCheckOrder(t *testing.T) {
 	var scopedElsewhere, teamScoped string
 	err := e.srv.Store().Write(func(tx *store.Tx) error {
 		u := tx.UserByEmail(e.d.UserEmail)
-		if _, err := tx.AddMember(other, u.ID, store.LevelOwner, 0); err != nil {
+		if _, err := tx.AddMember(other, u.ID, store.NewMembership{Level: store.LevelOwner}); err != nil {
 			return err
 		}
 		var err error

@@ -1,5 +1,8 @@
 package fake
 
+// The plugin routes (plugins/ and the pipeline_* families): the plugin and config views,
+// the family's access rule and the handlers.
+
 import (
 	"strings"
 

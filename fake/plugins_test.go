@@ -561,7 +561,7 @@ func TestPluginOtherOrganizations(t *testing.T) {
 			// A member of both organizations passes the object permissions; the detail actions
 			// then refuse a plugin that is not this organization's own with 404.
 			withWriteTx(e, func(tx *store.Tx) error {
-				_, err := tx.AddMember(other, tx.UserByEmail(e.d.UserEmail).ID, store.LevelMember, 0)
+				_, err := tx.AddMember(other, tx.UserByEmail(e.d.UserEmail).ID, store.NewMembership{Level: store.LevelMember})
 				return err
 			})
 			for _, id := range []int{global, configured} {

@@ -1,5 +1,8 @@
 package fake
 
+// The project routes of an organization: the project view, its handlers and the
+// project's activity view.
+
 import (
 	"strconv"
 	"strings"
@@ -81,7 +84,7 @@ func (s *Server) createProject(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.tx.CreateProject(c.org, c.user, vals, true)
+	p, err := c.tx.CreateProject(c.org, c.user, vals)
 	if err != nil {
 		return nil, err
 	}

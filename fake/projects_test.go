@@ -208,7 +208,7 @@ func TestProjectPlanLimits(t *testing.T) {
 	withWriteTx(e, func(tx *store.Tx) error {
 		o, u := tx.Org(freeID), tx.UserByEmail(e.d.UserEmail)
 		for i := 0; i < store.ProjectHardCap-2; i++ {
-			if _, err := tx.CreateProject(o, u, store.Values{"name": "Bulk " + itoa(i)}, false); err != nil {
+			if _, err := tx.SeedProject(o, u, store.Values{"name": "Bulk " + itoa(i)}); err != nil {
 				return err
 			}
 		}

@@ -1,5 +1,7 @@
 package fake
 
+// The proxy record routes (managed reverse proxies): the record view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -34,11 +36,7 @@ type proxyRecordListJSON struct {
 
 // proxyRecord finds the URL's record in the call's organization (404 otherwise).
 func (c *call) proxyRecord() (*store.ProxyRecord, error) {
-	r := c.tx.ProxyRecord(c.org.ID, c.vars["id"])
-	if r == nil {
-		return nil, store.ErrNotFound()
-	}
-	return r, nil
+	return orNotFound(c.tx.ProxyRecord(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listProxyRecords(c *call) (any, error) {

@@ -1,5 +1,8 @@
 package fake
 
+// The role external reference routes (roles mapped to an identity provider's): the
+// reference view, its handlers and the lookup.
+
 import (
 	"encoding/json"
 

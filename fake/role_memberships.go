@@ -1,5 +1,7 @@
 package fake
 
+// The role membership routes: the membership view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -27,11 +29,7 @@ func roleMembershipView(tx *store.Tx, m *store.RoleMembership) roleMembershipJSO
 // roleMembership finds the URL's membership of the URL's role in the call's organization
 // (404 otherwise).
 func (c *call) roleMembership() (*store.RoleMembership, error) {
-	m := c.tx.RoleMembership(c.org.ID, c.vars["role_id"], c.vars["id"])
-	if m == nil {
-		return nil, store.ErrNotFound()
-	}
-	return m, nil
+	return orNotFound(c.tx.RoleMembership(c.org.ID, c.vars["role_id"], c.vars["id"]))
 }
 
 // listRoleMemberships lists the role's members; a role that is not the organization's
@@ -62,10 +60,5 @@ func (s *Server) getRoleMembership(c *call) (any, error) {
 }
 
 func (s *Server) deleteRoleMembership(c *call) (any, error) {
-	m, err := c.roleMembership()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.RemoveRoleMembership(m)
-	return nil, nil
+	return deleteFound(c.roleMembership, c.tx.RemoveRoleMembership)
 }

@@ -172,7 +172,7 @@ func TestRoleMembershipGoesWithTheMember(t *testing.T) {
 	// The leaver also belongs to another organization, where their role membership stays.
 	otherOrg := newFeaturelessOrg(t, e)
 	withWriteTx(e, func(tx *store.Tx) error {
-		_, err := tx.AddMember(otherOrg, leaver.User.ID, store.LevelMember, 0)
+		_, err := tx.AddMember(otherOrg, leaver.User.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	otherRole := createRole(t, e, otherOrg, "Elsewhere")
@@ -200,7 +200,7 @@ func TestRoleMembershipGoesWithTheMember(t *testing.T) {
 	}
 	// Rejoining does not restore them.
 	withWriteTx(e, func(tx *store.Tx) error {
-		_, err := tx.AddMember(org, removed.User.ID, store.LevelMember, 0)
+		_, err := tx.AddMember(org, removed.User.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	if n := e.do("GET", e.orgPath("roles/"+a+"/role_memberships/"), nil).get("count").Int(); n != 1 {

@@ -1,5 +1,7 @@
 package fake
 
+// The role routes: the role view and its handlers.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -26,11 +28,7 @@ func roleView(tx *store.Tx, r *store.Role) roleJSON {
 
 // role finds the URL's role in the call's organization (404 otherwise).
 func (c *call) role() (*store.Role, error) {
-	r := c.tx.Role(c.org.ID, c.vars["id"])
-	if r == nil {
-		return nil, store.ErrNotFound()
-	}
-	return r, nil
+	return orNotFound(c.tx.Role(c.org.ID, c.vars["id"]))
 }
 
 func (s *Server) listRoles(c *call) (any, error) {
@@ -78,10 +76,5 @@ func (s *Server) updateRole(c *call) (any, error) {
 }
 
 func (s *Server) deleteRole(c *call) (any, error) {
-	r, err := c.role()
-	if err != nil {
-		return nil, err
-	}
-	c.tx.DeleteRole(r)
-	return nil, nil
+	return deleteFound(c.role, c.tx.DeleteRole)
 }

@@ -1,5 +1,8 @@
 package fake
 
+// The route table: one row per operation (method, path, scope, permission, status, handler),
+// the organization operations first, then the companions real clients call around them.
+
 // routes is the route table: every operation fakehog serves, one row each — method, path
 // template, the personal API key scope PostHog requires ("" = session only: PostHog refuses
 // personal API keys there), the permission, the success status (0 = 200) and the handler.

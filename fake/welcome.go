@@ -1,5 +1,7 @@
 package fake
 
+// The welcome route (welcome/current/): the organization as its welcome page shows it.
+
 import (
 	"time"
 )

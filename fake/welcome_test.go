@@ -19,7 +19,7 @@ func welcomeAs(e *env, email string, level, invitedBy int, role string) string {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.AddMember(e.d.OrganizationID, u.ID, level, invitedBy); err != nil {
+		if _, err := tx.AddMember(e.d.OrganizationID, u.ID, store.NewMembership{Level: level, InvitedBy: invitedBy}); err != nil {
 			return err
 		}
 		return tx.AddSession(u.ID, sess)

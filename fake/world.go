@@ -1,5 +1,8 @@
 package fake
 
+// The default world (an owner, an organization with every feature, its key and session)
+// and the credential overrides.
+
 import (
 	"github.com/fakehog/fakehog/fake/store"
 )

@@ -94,7 +94,7 @@ func ExampleServer_ClientFor() {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddMember(orgID, u.ID, store.LevelMember, 0)
+		_, err = tx.AddMember(orgID, u.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 

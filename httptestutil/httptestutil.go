@@ -44,8 +44,9 @@ const InMemoryURL = "http://fakehog.invalid"
 
 // Server is a running fakehog for one test.
 type Server struct {
-	// Server is the underlying fake; its methods (Journal, AddFault, Reset, Clock, Store,
-	// ...) are promoted to this Server.
+	// Server is the underlying fake, the one way to reach it: its methods (Journal,
+	// AddFault, Reset, Clock, Store, ...) are promoted to this Server, and srv.Server is the
+	// *fake.Server itself (to pass it on).
 	*fake.Server
 
 	// URL is the base URL, e.g. http://127.0.0.1:38561 (no trailing slash); InMemoryURL for
@@ -55,8 +56,6 @@ type Server struct {
 	APIKey string
 	// Session is the default owner's session cookie value (Cookie: sessionid=...).
 	Session string
-	// Fake is the underlying server (the same as the embedded one), for direct store access.
-	Fake *fake.Server
 
 	t         testing.TB
 	ts        *httptest.Server // nil in memory
@@ -146,7 +145,7 @@ func newFake(t testing.TB, opts []fake.Option) *fake.Server {
 
 func newServer(t testing.TB, f *fake.Server, base string, ts *httptest.Server, tr http.RoundTripper) *Server {
 	d := f.Defaults()
-	return &Server{Server: f, URL: base + f.BasePath(), APIKey: d.APIKey, Session: d.Session, Fake: f, t: t, ts: ts, transport: tr,
+	return &Server{Server: f, URL: base + f.BasePath(), APIKey: d.APIKey, Session: d.Session, t: t, ts: ts, transport: tr,
 		keys: map[string]string{}}
 }
 
@@ -252,7 +251,7 @@ func (s *Server) KeyFor(email string, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var value string
-	err := s.Fake.Store().Write(func(tx *store.Tx) error {
+	err := s.Store().Write(func(tx *store.Tx) error {
 		u := tx.UserByEmail(email)
 		if u == nil {
 			return fmt.Errorf("no user with email %q", email)
@@ -280,7 +279,7 @@ func (s *Server) KeyFor(email string, scopes ...string) string {
 func (s *Server) SessionFor(email string) string {
 	s.t.Helper()
 	var value string
-	err := s.Fake.Store().Write(func(tx *store.Tx) error {
+	err := s.Store().Write(func(tx *store.Tx) error {
 		u := tx.UserByEmail(email)
 		if u == nil {
 			return fmt.Errorf("no user with email %q", email)

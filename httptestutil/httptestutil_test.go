@@ -117,7 +117,7 @@ func TestClientForAnyUser(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.AddMember(d.OrganizationID, u.ID, store.LevelMember, 0)
+			_, err = tx.AddMember(d.OrganizationID, u.ID, store.NewMembership{Level: store.LevelMember})
 			return err
 		})
 		if err != nil {

@@ -317,7 +317,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		if pr.Timezone != "" {
 			pv["timezone"] = pr.Timezone
 		}
-		sp, err := sd.tx.CreateProject(so, creator, pv, false)
+		sp, err := sd.tx.SeedProject(so, creator, pv)
 		if err != nil {
 			return sd.storeError(pp, err)
 		}
@@ -332,7 +332,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		if level == 0 {
 			level = store.LevelMember
 		}
-		if _, err := sd.tx.AddMember(so.ID, u.ID, int(level), 0); err != nil {
+		if _, err := sd.tx.AddMember(so.ID, u.ID, store.NewMembership{Level: int(level)}); err != nil {
 			return sd.storeError(index(child(path, "members"), i), err)
 		}
 	}

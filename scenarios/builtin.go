@@ -1,5 +1,8 @@
 package scenarios
 
+// The builtin scenarios (default, demo; go:embed), opening a scenario by name or path, and
+// a scenario as a fake.Option.
+
 import (
 	"bytes"
 	"embed"

@@ -1,5 +1,8 @@
 package scenarios
 
+// Positioned errors: a scenario error names the file, the line and column and the key it
+// concerns.
+
 import (
 	"fmt"
 	"strings"

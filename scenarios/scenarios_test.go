@@ -802,7 +802,7 @@ func TestFamiliesOverAPI(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddMember("0190f2a4-0000-7000-8000-00000000ac3e", u.ID, store.LevelMember, 0)
+		_, err = tx.AddMember("0190f2a4-0000-7000-8000-00000000ac3e", u.ID, store.NewMembership{Level: store.LevelMember})
 		return err
 	})
 	if err != nil {

@@ -2,6 +2,8 @@
 
 package main
 
+// The process's CPU time (user + system, from getrusage), for cpu-ns/op.
+
 import "syscall"
 
 // processCPU is the CPU time (user + system, all threads) this process has used.

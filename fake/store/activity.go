@@ -1,5 +1,7 @@
 package store
 
+// The activity log: entries, how a change is recorded, and the listing.
+
 import (
 	"fmt"
 	"reflect"

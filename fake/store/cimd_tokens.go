@@ -1,5 +1,7 @@
 package store
 
+// CIMD tokens: the records, their state and cascades, and their operations.
+
 import (
 	"net/url"
 	"strings"
@@ -36,21 +38,6 @@ func (s *cimdState) init() {
 	s.byID = map[string]*CIMDToken{}
 	s.byOrg = map[string][]string{}
 	s.byValue = map[string]string{}
-}
-
-// clone returns a deep copy.
-func (s *cimdState) clone() cimdState {
-	c := cimdState{}
-	c.init()
-	for id, t := range s.byID {
-		tc := *t
-		tc.LastUsedAt = clonePtr(t.LastUsedAt)
-		tc.CIMDURL = clonePtr(t.CIMDURL)
-		c.byID[id] = &tc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byValue = cloneMap(s.byValue)
-	return c
 }
 
 // dropOrg removes the organization's tokens.

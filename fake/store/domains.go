@@ -1,5 +1,8 @@
 package store
 
+// Organization domains: the records (verification, SAML, SCIM), their state, SCIM request
+// logs, the emulated DNS and the operations.
+
 import (
 	"encoding/json"
 	"regexp"
@@ -77,40 +80,6 @@ func (s *domainState) init() {
 	s.byName = map[string]string{}
 	s.dns = map[string]bool{}
 	s.logs = map[string][]*SCIMRequestLog{}
-}
-
-// clone returns a deep copy.
-func (s *domainState) clone() domainState {
-	c := domainState{}
-	c.init()
-	for id, d := range s.byID {
-		dc := *d
-		dc.VerifiedAt = clonePtr(d.VerifiedAt)
-		dc.LastVerificationRetry = clonePtr(d.LastVerificationRetry)
-		dc.SAMLEntityID = clonePtr(d.SAMLEntityID)
-		dc.SAMLACSURL = clonePtr(d.SAMLACSURL)
-		dc.SAMLX509Cert = clonePtr(d.SAMLX509Cert)
-		c.byID[id] = &dc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byName = cloneMap(s.byName)
-	c.dns = cloneMap(s.dns)
-	for id, list := range s.logs {
-		out := make([]*SCIMRequestLog, len(list))
-		for i, l := range list {
-			lc := *l
-			lc.RequestHeaders, _ = CloneValue(l.RequestHeaders).(map[string]any)
-			lc.RequestBody = CloneValue(l.RequestBody)
-			lc.ResponseBody = CloneValue(l.ResponseBody)
-			if l.DurationMS != nil {
-				n := *l.DurationMS
-				lc.DurationMS = &n
-			}
-			out[i] = &lc
-		}
-		c.logs[id] = out
-	}
-	return c
 }
 
 // dropOrg removes the organization's domains and their SCIM logs (the DNS stays: it is the
@@ -201,13 +170,20 @@ func (tx *Tx) DomainByName(name string) *Domain {
 	return tx.st.ext.domains.byID[id]
 }
 
+// DomainOptions is what CreateDomain adds to the API's body.
+type DomainOptions struct {
+	// Verifiable puts the domain's DNS TXT record in place, so a later verify succeeds.
+	Verifiable bool
+}
+
 // CreateDomain creates a domain from a validated create body (DomainCreateFields) as the API
 // does: unverified, with a fresh 43-character verification challenge, no SSO enforcement, no
 // JIT provisioning and no SCIM (those need a verified domain; the body's values for them are
 // ignored). On PostHog Cloud the organization needs the automatic_provisioning feature.
-// verifiable puts the domain's DNS TXT record in place (see SetDomainDNSRecord), so a later
-// verify succeeds.
-func (tx *Tx) CreateDomain(orgID string, vals Values, verifiable bool) (*Domain, error) {
+// opts.Verifiable puts the domain's DNS TXT record in place (see SetDomainDNSRecord), so a
+// later verify succeeds.
+func (tx *Tx) CreateDomain(orgID string, vals Values, opts DomainOptions) (*Domain, error) {
+	verifiable := opts.Verifiable
 	org := tx.st.orgs[orgID]
 	if org == nil {
 		return nil, NotFound(MsgOrgNotFound)

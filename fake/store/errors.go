@@ -1,5 +1,7 @@
 package store
 
+// The typed *store.Error (PostHog's error body) and its constructors.
+
 import "fmt"
 
 // Error is a typed API error. Every failure the store or the HTTP layer reports is an

@@ -15,8 +15,8 @@ type hooks interface {
 	memberJoined(tx *Tx, orgID string, userID int)
 }
 
-// Each family also implements clone (a deep copy of its state, so snapshots share nothing
-// with the live store); extensions.clone calls them all.
+// A family's state is copied for snapshots by deepCopy (deepcopy.go), whole: it must stay a
+// tree of values (records held in one place, indexes by id), which deepcopy_test.go checks.
 
 // noHooks is embedded by families that ignore some events.
 type noHooks struct{}
@@ -44,14 +44,5 @@ func (e *extensions) all() []hooks {
 func (e *extensions) init() {
 	for _, h := range e.all() {
 		h.init()
-	}
-}
-
-// clone deep-copies every family's state.
-func (e *extensions) clone() extensions {
-	return extensions{
-		roles: e.roles.clone(), domains: e.domains.clone(), batchExports: e.batchExports.clone(),
-		plugins: e.plugins.clone(), proxies: e.proxies.clone(), integrations: e.integrations.clone(),
-		cimd: e.cimd.clone(), legal: e.legal.clone(),
 	}
 }

@@ -104,7 +104,7 @@ func TestProjectNameIndexFollowsWrites(t *testing.T) {
 		owner := tx.UserByEmail("owner@example.com")
 		o := tx.Org(orgID)
 		for _, name := range []string{"Alpha", " Beta ", "Gamma"} {
-			p, err := tx.CreateProject(o, owner, Values{"name": name}, false)
+			p, err := tx.SeedProject(o, owner, Values{"name": name})
 			if err != nil {
 				return err
 			}

@@ -1,5 +1,7 @@
 package store
 
+// Organization integrations and OAuth applications: records, state and operations.
+
 import (
 	"fmt"
 	"strings"
@@ -65,26 +67,6 @@ func (s *integrationState) init() {
 	s.apps = map[string]*OAuthApplication{}
 	s.appsByOrg = map[string][]string{}
 	s.clientIDs = map[string]string{}
-}
-
-// clone returns a deep copy.
-func (s *integrationState) clone() integrationState {
-	c := integrationState{}
-	c.init()
-	for id, i := range s.byID {
-		ic := *i
-		ic.IntegrationID = clonePtr(i.IntegrationID)
-		ic.Config, _ = CloneValue(i.Config).(map[string]any)
-		c.byID[id] = &ic
-	}
-	for id, a := range s.apps {
-		ac := *a
-		c.apps[id] = &ac
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.appsByOrg = cloneSliceMap(s.appsByOrg)
-	c.clientIDs = cloneMap(s.clientIDs)
-	return c
 }
 
 // dropOrg removes the organization's integrations and OAuth applications.

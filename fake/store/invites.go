@@ -1,5 +1,8 @@
 package store
 
+// Invites: the record, the field rules, listing, creating (bulk, delegated), deleting, and
+// the emails sent (the outbox).
+
 import (
 	"strings"
 	"time"

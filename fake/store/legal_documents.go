@@ -1,5 +1,7 @@
 package store
 
+// Legal documents (BAA, DPA): records, the plan rule, state and operations.
+
 import (
 	"fmt"
 	"strings"
@@ -57,18 +59,6 @@ type legalState struct {
 func (s *legalState) init() {
 	s.byID = map[string]*LegalDocument{}
 	s.byOrg = map[string][]string{}
-}
-
-// clone returns a deep copy.
-func (s *legalState) clone() legalState {
-	c := legalState{}
-	c.init()
-	for id, d := range s.byID {
-		dc := *d
-		c.byID[id] = &dc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	return c
 }
 
 // dropOrg removes the organization's documents.

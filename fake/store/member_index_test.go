@@ -32,7 +32,7 @@ func memberWorld(t *testing.T) (*Store, string) {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.AddMember(org.ID, u.ID, LevelMember, owner.ID); err != nil {
+			if _, err := tx.AddMember(org.ID, u.ID, NewMembership{Level: LevelMember, InvitedBy: owner.ID}); err != nil {
 				return err
 			}
 		}
@@ -104,7 +104,7 @@ func TestMembersPageMatchesUnindexedListing(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddMember(orgID, u.ID, LevelAdmin, 0)
+		_, err = tx.AddMember(orgID, u.ID, NewMembership{Level: LevelAdmin})
 		return err
 	})
 	checkPages(t, s, orgID, "after a member joined")
@@ -144,7 +144,7 @@ func TestMembersPageMatchesUnindexedListing(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddMember(orgID, u.ID, LevelMember, 0)
+		_, err = tx.AddMember(orgID, u.ID, NewMembership{Level: LevelMember})
 		return err
 	})
 	checkPages(t, s, orgID, "before import")
@@ -199,7 +199,7 @@ func TestMemberIndexConcurrentReadersAndWriters(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.AddMember(orgID, u.ID, LevelMember, 0)
+			_, err = tx.AddMember(orgID, u.ID, NewMembership{Level: LevelMember})
 			return err
 		})
 		if err != nil {

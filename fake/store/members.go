@@ -13,7 +13,8 @@ var MemberFields = Fields{
 
 // AddMember joins a user to an organization. New members are added to the organization's
 // default role, as PostHog does.
-func (tx *Tx) AddMember(orgID string, userID int, level int, invitedBy int) (*Membership, error) {
+func (tx *Tx) AddMember(orgID string, userID int, in NewMembership) (*Membership, error) {
+	level, invitedBy := in.Level, in.InvitedBy
 	om := tx.st.members[orgID]
 	u := tx.st.users[userID]
 	if om == nil || u == nil {

@@ -41,8 +41,8 @@ func TestMiscFamiliesCloneDeep(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, pair := range map[string][2]any{
-		"proxies":      {&s.st.ext.proxies, func() any { c := s.st.ext.proxies.clone(); return &c }()},
-		"integrations": {&s.st.ext.integrations, func() any { c := s.st.ext.integrations.clone(); return &c }()},
+		"proxies":      {&s.st.ext.proxies, func() any { return deepCopy(&s.st.ext.proxies) }()},
+		"integrations": {&s.st.ext.integrations, func() any { return deepCopy(&s.st.ext.integrations) }()},
 	} {
 		a, b := reflect.ValueOf(pair[0]), reflect.ValueOf(pair[1])
 		if !reflect.DeepEqual(a.Interface(), b.Interface()) {

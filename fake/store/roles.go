@@ -1,5 +1,8 @@
 package store
 
+// Roles, role memberships and role external references: records, state, cascades and
+// operations.
+
 import (
 	"fmt"
 	"math"
@@ -63,31 +66,6 @@ func (s *roleState) init() {
 	s.byRole = map[string][]string{}
 	s.refs = map[string]*RoleExternalReference{}
 	s.refsByOrg = map[string][]string{}
-}
-
-// clone returns a deep copy.
-func (s *roleState) clone() roleState {
-	c := roleState{}
-	c.init()
-	for id, r := range s.roles {
-		rc := *r
-		c.roles[id] = &rc
-	}
-	for id, m := range s.memberships {
-		mc := *m
-		c.memberships[id] = &mc
-	}
-	for id, ref := range s.refs {
-		rc := *ref
-		rc.ProviderRoleSlug = clonePtr(ref.ProviderRoleSlug)
-		c.refs[id] = &rc
-	}
-	for _, pair := range []struct{ dst, src map[string][]string }{{c.byOrg, s.byOrg}, {c.byRole, s.byRole}, {c.refsByOrg, s.refsByOrg}} {
-		for k, ids := range pair.src {
-			pair.dst[k] = append([]string(nil), ids...)
-		}
-	}
-	return c
 }
 
 // dropOrg removes the organization's roles, their memberships and external references

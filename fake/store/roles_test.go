@@ -26,7 +26,7 @@ func populatedRoles(t *testing.T) (*Store, [2]string) {
 				return err
 			}
 			orgs[i] = org.ID
-			if _, err := tx.AddMember(org.ID, member.ID, LevelMember, owner.ID); err != nil {
+			if _, err := tx.AddMember(org.ID, member.ID, NewMembership{Level: LevelMember, InvitedBy: owner.ID}); err != nil {
 				return err
 			}
 			r, err := tx.CreateRole(org.ID, NewRole{Name: "Engineers", CreatedBy: owner})
@@ -57,7 +57,7 @@ func populatedRoles(t *testing.T) (*Store, [2]string) {
 func TestRoleStateCloneIsDeep(t *testing.T) {
 	s, _ := populatedRoles(t)
 	orig := &s.st.ext.roles
-	c := orig.clone()
+	c := *deepCopy(orig)
 	if !reflect.DeepEqual(*orig, c) {
 		t.Fatal("clone differs from the state it copies")
 	}

@@ -1,5 +1,8 @@
 package store
 
+// Snapshots: Snapshot, Release and Restore, the state's copy (records through deepCopy,
+// the indexes that share them rebuilt) and the copy helpers.
+
 import (
 	"math/rand/v2"
 	"reflect"
@@ -44,10 +47,13 @@ func (s *Store) Restore(snap *Snapshot) {
 	s.mu.Unlock()
 }
 
-// clone deep-copies the state. Records are copied by value first (so fields added later are
-// carried over), then every pointer, slice and map they hold is copied too; the indexes are
+// clone deep-copies the state: every record through deepCopy (deepcopy.go), the families'
+// states whole; the indexes that share records (users by UUID and email, keys by user) are
 // rebuilt to point at the copies.
 func (st *state) clone() *state {
+	copyUser, copyKey, copyOrg := copierOf[User](), copierOf[PersonalAPIKey](), copierOf[Organization]()
+	copyMembership, copyInvite := copierOf[Membership](), copierOf[Invite]()
+	copyProject, copyEntry := copierOf[Project](), copierOf[ActivityEntry]()
 	c := &state{
 		pcg:           clonePCG(st.pcg),
 		lastMilli:     st.lastMilli,
@@ -58,7 +64,7 @@ func (st *state) clone() *state {
 
 	c.users = make(map[int]*User, len(st.users))
 	for id, u := range st.users {
-		c.users[id] = u.clone()
+		c.users[id] = copyUser(u)
 	}
 	c.usersByUUID = make(map[string]*User, len(st.usersByUUID))
 	for k, u := range st.usersByUUID {
@@ -72,7 +78,7 @@ func (st *state) clone() *state {
 	keyCopies := make(map[*PersonalAPIKey]*PersonalAPIKey, len(st.keys))
 	c.keys = make(map[string]*PersonalAPIKey, len(st.keys))
 	for h, k := range st.keys {
-		kc := k.clone()
+		kc := copyKey(k)
 		keyCopies[k] = kc
 		c.keys[h] = kc
 	}
@@ -83,7 +89,7 @@ func (st *state) clone() *state {
 			if kc, ok := keyCopies[k]; ok {
 				out[i] = kc
 			} else {
-				out[i] = k.clone()
+				out[i] = copyKey(k)
 			}
 		}
 		c.keysByUser[uid] = out
@@ -92,7 +98,7 @@ func (st *state) clone() *state {
 
 	c.orgs = make(map[string]*Organization, len(st.orgs))
 	for id, o := range st.orgs {
-		c.orgs[id] = o.clone()
+		c.orgs[id] = copyOrg(o)
 	}
 	c.orgOrder = cloneSlice(st.orgOrder)
 	c.slugs = cloneMap(st.slugs)
@@ -101,21 +107,20 @@ func (st *state) clone() *state {
 	for orgID, om := range st.members {
 		nm := &orgMembers{byUser: make(map[int]*Membership, len(om.byUser)), order: cloneSlice(om.order)}
 		for uid, m := range om.byUser {
-			mc := *m
-			nm.byUser[uid] = &mc
+			nm.byUser[uid] = copyMembership(m)
 		}
 		c.members[orgID] = nm
 	}
 
 	c.invites = make(map[string]*Invite, len(st.invites))
 	for id, inv := range st.invites {
-		c.invites[id] = inv.clone()
+		c.invites[id] = copyInvite(inv)
 	}
 	c.invitesByOrg = cloneSliceMap(st.invitesByOrg)
 
 	c.projects = make(map[int]*Project, len(st.projects))
 	for id, p := range st.projects {
-		c.projects[id] = p.clone()
+		c.projects[id] = copyProject(p)
 	}
 	c.projectsByOrg = cloneSliceMap(st.projectsByOrg)
 
@@ -123,97 +128,19 @@ func (st *state) clone() *state {
 	for orgID, list := range st.activity {
 		out := make([]*ActivityEntry, len(list))
 		for i, e := range list {
-			out[i] = e.clone()
+			out[i] = copyEntry(e)
 		}
 		c.activity[orgID] = out
 	}
 
 	c.outbox = cloneSlice(st.outbox)
-	c.ext = st.ext.clone()
+	c.ext = *deepCopy(&st.ext)
 	c.rng = rand.New(c.pcg)
 	return c
 }
 
-func (u *User) clone() *User {
-	c := *u
-	c.IsEmailVerified = clonePtr(u.IsEmailVerified)
-	c.LastLogin = clonePtr(u.LastLogin)
-	return &c
-}
-
-func (k *PersonalAPIKey) clone() *PersonalAPIKey {
-	c := *k
-	c.Scopes = cloneSlice(k.Scopes)
-	c.ScopedOrganizations = cloneSlice(k.ScopedOrganizations)
-	c.ScopedTeams = cloneSlice(k.ScopedTeams)
-	c.LastUsedAt = clonePtr(k.LastUsedAt)
-	c.LastRolledAt = clonePtr(k.LastRolledAt)
-	return &c
-}
-
-func (o *Organization) clone() *Organization {
-	c := *o
-	c.LogoMediaID = clonePtr(o.LogoMediaID)
-	c.CustomerID = clonePtr(o.CustomerID)
-	c.Enforce2FA = clonePtr(o.Enforce2FA)
-	c.MembersCanInvite = clonePtr(o.MembersCanInvite)
-	c.MembersCanCreateProjects = clonePtr(o.MembersCanCreateProjects)
-	c.IsAIDataProcessingApproved = clonePtr(o.IsAIDataProcessingApproved)
-	c.DefaultExperimentStatsMethod = clonePtr(o.DefaultExperimentStatsMethod)
-	c.DefaultRoleID = clonePtr(o.DefaultRoleID)
-	if o.Features != nil {
-		c.Features = make([]Feature, len(o.Features))
-		for i, f := range o.Features {
-			f.Limit = clonePtr(f.Limit)
-			c.Features[i] = f
-		}
-	}
-	return &c
-}
-
-func (i *Invite) clone() *Invite {
-	c := *i
-	c.Message = clonePtr(i.Message)
-	c.PrivateProjectAccess = cloneSlice(i.PrivateProjectAccess)
-	return &c
-}
-
-func (p *Project) clone() *Project {
-	c := *p
-	c.SecretAPIToken = clonePtr(p.SecretAPIToken)
-	c.SecretAPITokenBackup = clonePtr(p.SecretAPITokenBackup)
-	if p.ProductIntents != nil {
-		c.ProductIntents = make([]ProductIntent, len(p.ProductIntents))
-		for i, pi := range p.ProductIntents {
-			pi.OnboardingCompletedAt = clonePtr(pi.OnboardingCompletedAt)
-			c.ProductIntents[i] = pi
-		}
-	}
-	if p.Settings != nil {
-		c.Settings = make(map[string]any, len(p.Settings))
-		for k, v := range p.Settings {
-			c.Settings[k] = CloneValue(v)
-		}
-	}
-	return &c
-}
-
-func (e *ActivityEntry) clone() *ActivityEntry {
-	c := *e
-	c.TeamID = clonePtr(e.TeamID)
-	if e.Changes != nil {
-		c.Changes = make([]Change, len(e.Changes))
-		for i, ch := range e.Changes {
-			ch.Before = CloneValue(ch.Before)
-			ch.After = CloneValue(ch.After)
-			c.Changes[i] = ch
-		}
-	}
-	return &c
-}
-
 // CloneValue deep-copies a JSON-like value (maps, slices, pointers and scalars), for the
-// clone functions of resource families that keep free-form values.
+// records and the values handlers keep (free-form JSON: settings, configs, filters).
 func CloneValue(v any) any {
 	switch x := v.(type) {
 	case nil, string, bool, int, int64, float64:
@@ -231,48 +158,12 @@ func CloneValue(v any) any {
 		}
 		return s
 	}
-	return cloneReflect(reflect.ValueOf(v)).Interface()
-}
-
-// cloneReflect deep-copies slices, maps, pointers and arrays of any other type; other
-// values (scalars, structs of scalars) are copied as they are.
-func cloneReflect(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Slice:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			out.Index(i).Set(cloneReflect(v.Index(i)))
-		}
-		return out
-	case reflect.Map:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.MakeMapWithSize(v.Type(), v.Len())
-		it := v.MapRange()
-		for it.Next() {
-			out.SetMapIndex(it.Key(), cloneReflect(it.Value()))
-		}
-		return out
-	case reflect.Pointer:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(cloneReflect(v.Elem()))
-		return out
-	case reflect.Interface:
-		if v.IsNil() {
-			return v
-		}
-		out := reflect.New(v.Type()).Elem()
-		out.Set(reflect.ValueOf(CloneValue(v.Elem().Interface())))
-		return out
+	c := reflect.New(reflect.TypeOf(v)).Elem()
+	c.Set(reflect.ValueOf(v))
+	if f := copierFor(c.Type()); f != nil {
+		f(c.Addr().UnsafePointer())
 	}
-	return v
+	return c.Interface()
 }
 
 func clonePtr[T any](p *T) *T {
@@ -313,13 +204,13 @@ func clonePCG(p *rand.PCG) *rand.PCG {
 }
 
 // Copy returns a deep copy of the user (nothing shared with the store).
-func (u *User) Copy() User { return *u.clone() }
+func (u *User) Copy() User { return *deepCopy(u) }
 
 // Copy returns a deep copy of the organization (nothing shared with the store).
-func (o *Organization) Copy() Organization { return *o.clone() }
+func (o *Organization) Copy() Organization { return *deepCopy(o) }
 
 // Copy returns a deep copy of the invite (nothing shared with the store).
-func (i *Invite) Copy() Invite { return *i.clone() }
+func (i *Invite) Copy() Invite { return *deepCopy(i) }
 
 // Copy returns a deep copy of the project (nothing shared with the store).
-func (p *Project) Copy() Project { return *p.clone() }
+func (p *Project) Copy() Project { return *deepCopy(p) }

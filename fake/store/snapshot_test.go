@@ -26,7 +26,7 @@ func populated(t *testing.T) *Store {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.AddMember(org.ID, other.ID, LevelMember, owner.ID); err != nil {
+		if _, err := tx.AddMember(org.ID, other.ID, NewMembership{Level: LevelMember, InvitedBy: owner.ID}); err != nil {
 			return err
 		}
 		k, _, err := tx.CreatePersonalAPIKey(owner.ID, NewAPIKey{Scopes: []string{"*"}, ScopedOrganizations: []string{org.ID}, ScopedTeams: []int{1}})

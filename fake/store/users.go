@@ -1,5 +1,7 @@
 package store
 
+// Users, personal API keys and sessions: the records, creating them and the lookups.
+
 import (
 	"sort"
 	"strings"
