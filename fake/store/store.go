@@ -11,8 +11,9 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -273,8 +274,57 @@ func (tx *Tx) NewUUID() string {
 	for i := 9; i < 16; i++ {
 		b[i] = byte(r >> (8 * (i - 9)))
 	}
-	h := hex.EncodeToString(b[:])
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+	return formatUUID(&b)
+}
+
+// formatUUID writes 16 bytes in the canonical 8-4-4-4-12 form, lower-case hex, in one
+// allocation.
+func formatUUID(b *[16]byte) string {
+	const digits = "0123456789abcdef"
+	var out [36]byte
+	j := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = digits[c>>4], digits[c&0x0f]
+		j += 2
+	}
+	return string(out[:])
+}
+
+// ReserveUsers makes room for n more users, so that seeding a large world does not grow the
+// user maps step by step. It changes nothing visible.
+func (tx *Tx) ReserveUsers(n int) {
+	st := tx.st
+	if n <= 0 {
+		return
+	}
+	st.users = grownMap(st.users, n)
+	st.usersByUUID = grownMap(st.usersByUUID, n)
+	st.usersByEmail = grownMap(st.usersByEmail, n)
+}
+
+// ReserveMembers makes room for n more members in organization orgID (when it exists). It
+// changes nothing visible.
+func (tx *Tx) ReserveMembers(orgID string, n int) {
+	om := tx.st.members[orgID]
+	if om == nil || n <= 0 {
+		return
+	}
+	om.byUser = grownMap(om.byUser, n)
+	om.order = slices.Grow(om.order, n)
+	if list, ok := tx.ix.members[orgID]; ok {
+		tx.ix.members[orgID] = slices.Grow(list, n)
+	}
+}
+
+// grownMap returns m, or a copy of it sized for n more entries.
+func grownMap[K comparable, V any](m map[K]V, n int) map[K]V {
+	c := make(map[K]V, len(m)+n)
+	maps.Copy(c, m)
+	return c
 }
 
 // base57 is PostHog's token alphabet: base62 without 0, 1, O, I and l.
@@ -285,7 +335,13 @@ const base57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 func (tx *Tx) RandomToken(nbytes int) string {
 	// The number, big-endian in 32-bit words (leading zero bytes pad it to whole words).
 	pad := (4 - nbytes%4) % 4
-	words := make([]uint32, (nbytes+pad)/4)
+	var wordBuf [16]uint32 // on the stack for tokens up to 64 bytes
+	var words []uint32
+	if n := (nbytes + pad) / 4; n <= len(wordBuf) {
+		words = wordBuf[:n]
+	} else {
+		words = make([]uint32, n)
+	}
 	for i := range nbytes {
 		b := byte(tx.st.rng.Uint32())
 		if i == 0 {
@@ -296,7 +352,11 @@ func (tx *Tx) RandomToken(nbytes int) string {
 	}
 	// Repeated division by 57, in place: words[start:] is the quotient so far, without
 	// leading zeros.
-	out := make([]byte, 0, nbytes*11/8+2) // log(256)/log(57) < 1.372
+	var outBuf [96]byte
+	out := outBuf[:0] // log(256)/log(57) < 1.372: 64 bytes make at most 88 digits
+	if need := nbytes*11/8 + 2; need > len(outBuf) {
+		out = make([]byte, 0, need)
+	}
 	for start := 0; start < len(words); {
 		var rem uint64
 		for i := start; i < len(words); i++ {
