@@ -12,6 +12,11 @@ import (
 // quarter of the bytes a GET organization allocated (BENCHMARKS.md).
 var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// jsonContentType is writeJSON's Content-Type, shared by every response rather than
+// allocated by Header.Set for each: header values are never modified in place (Add and
+// Set replace or append, and a one-element slice is never appended to in place).
+var jsonContentType = []string{"application/json"}
+
 // writeJSON is the one JSON writer: compact, no HTML escaping, as DRF renders.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
@@ -39,7 +44,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 	}
 	b := bytes.TrimRight(buf.Bytes(), "\n")
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
