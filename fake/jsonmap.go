@@ -81,7 +81,7 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 // have their own rules there).
 func appendJSONString(b []byte, s string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+		if !plainJSONByte[s[i]] {
 			return appendJSONSlow(b, s)
 		}
 	}
@@ -89,6 +89,15 @@ func appendJSONString(b []byte, s string) ([]byte, error) {
 	b = append(b, s...)
 	return append(b, '"'), nil
 }
+
+// plainJSONByte marks the bytes appendJSONString writes as they are: printable ASCII but
+// the quote and the backslash.
+var plainJSONByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // appendJSONFloat is encoding/json's float64 format: the shortest representation, in
 // exponent form below 1e-6 and from 1e21, with a one-digit negative exponent written
@@ -171,6 +180,37 @@ func (p page) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"results":`...)
 	if b, err = appendJSON(b, p.Results); err != nil {
 		return b, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSON encodes the page of members as encoding/json encodes the struct.
+func (p memberPage) appendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(p.Count), 10)
+	b = append(b, `,"next":`...)
+	if b, err = appendPtrString(b, p.Next); err != nil {
+		return b, err
+	}
+	b = append(b, `,"previous":`...)
+	if b, err = appendPtrString(b, p.Previous); err != nil {
+		return b, err
+	}
+	b = append(b, `,"results":`...)
+	if p.Results == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, m := range p.Results {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = m.appendJSON(b); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
 	}
 	return append(b, '}'), nil
 }

@@ -100,10 +100,15 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 		m := memberJSON{ID: pick(), User: u, Level: r.IntN(16), JoinedAt: pick(), UpdatedAt: pick(), Is2FAEnabled: r.IntN(2) == 0,
 			HasSocialAuth: r.IntN(2) == 0, LastLogin: pick(), SearchMatchType: ptr()}
 		p := page{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []any{m, u, map[string]any{"k": pick()}}}
+		mp := memberPage{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []memberJSON{m, m}}
 		if i%7 == 0 {
 			p.Results = []any{}
+			mp.Results = []memberJSON{}
 		}
-		for _, v := range []jsonAppender{u, m, p} {
+		if i%11 == 0 {
+			mp.Results = nil
+		}
+		for _, v := range []jsonAppender{u, m, p, mp} {
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetEscapeHTML(false)

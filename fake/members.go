@@ -20,13 +20,54 @@ type memberJSON struct {
 }
 
 func memberView(tx *store.Tx, m *store.Membership) memberJSON {
-	u := tx.User(m.UserID)
-	last := m.JoinedAt
-	if u.LastLogin != nil {
-		last = *u.LastLogin
+	return memberViews(tx, []*store.Membership{m})[0]
+}
+
+// memberViews renders members as memberView does, with a few allocations per page rather
+// than several per member: the three timestamps of every member are cut from one string,
+// and the roles live in one slice.
+func memberViews(tx *store.Tx, ms []*store.Membership) []memberJSON {
+	out := make([]memberJSON, len(ms))
+	roles := make([]string, len(ms))
+	ends := make([]int, 3*len(ms))
+	times := make([]byte, 0, 3*27*len(ms))
+	for i, m := range ms {
+		u := tx.User(m.UserID)
+		last := m.JoinedAt
+		if u.LastLogin != nil {
+			last = *u.LastLogin
+		}
+		times = appendISOTime(times, m.JoinedAt)
+		ends[3*i] = len(times)
+		times = appendISOTime(times, m.UpdatedAt)
+		ends[3*i+1] = len(times)
+		times = appendISOTime(times, last)
+		ends[3*i+2] = len(times)
+		v := &out[i]
+		*v = memberJSON{ID: m.ID, Level: m.Level, Is2FAEnabled: u.Is2FAEnabled, HasSocialAuth: u.HasSocialAuth,
+			User: userBasicJSON{ID: u.ID, UUID: u.UUID, DistinctID: u.DistinctID, FirstName: u.FirstName, LastName: u.LastName,
+				Email: u.Email, IsEmailVerified: u.IsEmailVerified}}
+		if u.RoleAtOrganization != "" {
+			roles[i] = u.RoleAtOrganization
+			v.User.RoleAtOrganization = &roles[i]
+		}
 	}
-	return memberJSON{ID: m.ID, User: *userBasic(u), Level: m.Level, JoinedAt: isoTime(m.JoinedAt), UpdatedAt: isoTime(m.UpdatedAt),
-		Is2FAEnabled: u.Is2FAEnabled, HasSocialAuth: u.HasSocialAuth, LastLogin: isoTime(last)}
+	all, start := string(times), 0
+	for i := range out {
+		out[i].JoinedAt, start = all[start:ends[3*i]], ends[3*i]
+		out[i].UpdatedAt, start = all[start:ends[3*i+1]], ends[3*i+1]
+		out[i].LastLogin, start = all[start:ends[3*i+2]], ends[3*i+2]
+	}
+	return out
+}
+
+// memberPage is a page of members: page with typed results, so that listing members boxes
+// no view into an interface (encoded as page would be).
+type memberPage struct {
+	Count    int          `json:"count"`
+	Next     *string      `json:"next"`
+	Previous *string      `json:"previous"`
+	Results  []memberJSON `json:"results"`
 }
 
 func (s *Server) listMembers(c *call) (any, error) {
@@ -44,14 +85,18 @@ func (s *Server) listMembers(c *call) (any, error) {
 	}
 	limit, offset := c.limitOffset(DefaultPageSize)
 	members, count := c.tx.MembersPage(c.org.ID, f, offset, limit)
-	return paginateWindow(c, members, count, func(m *store.Membership) any {
-		v := memberView(c.tx, m)
+	p := memberPage{Count: count, Results: []memberJSON{}}
+	if offset < count {
+		p.Results = memberViews(c.tx, members)
 		if f.Search != "" {
-			t := c.tx.SearchMatchType(m, f.Search)
-			v.SearchMatchType = &t
+			for i, m := range members {
+				t := c.tx.SearchMatchType(m, f.Search)
+				p.Results[i].SearchMatchType = &t
+			}
 		}
-		return v
-	}, limit, offset), nil
+	}
+	p.Next, p.Previous = c.pageLinks(count, limit, offset)
+	return p, nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.

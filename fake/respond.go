@@ -52,13 +52,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // isoTime renders a datetime as PostHog does: ISO 8601, UTC as "Z", microseconds when
 // non-zero.
 func isoTime(t time.Time) string {
+	var b [27]byte
+	return string(appendISOTime(b[:0], t))
+}
+
+// appendISOTime appends isoTime(t) to dst.
+func appendISOTime(dst []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
 		if t.Nanosecond()/1000 != 0 {
-			return t.Format("2006-01-02T15:04:05.000000Z")
+			return t.AppendFormat(dst, "2006-01-02T15:04:05.000000Z")
 		}
-		return t.Format("2006-01-02T15:04:05Z")
+		return t.AppendFormat(dst, "2006-01-02T15:04:05Z")
 	}
 	// By hand, as time.Format would for these layouts: every listed record has two or
 	// three timestamps, and Format was a quarter of a page of members.
@@ -78,12 +84,12 @@ func isoTime(t time.Time) string {
 	putDigits(b[17:19], sec)
 	if us == 0 {
 		b[19] = 'Z'
-		return string(b[:20])
+		return append(dst, b[:20]...)
 	}
 	b[19] = '.'
 	putDigits(b[20:26], us)
 	b[26] = 'Z'
-	return string(b[:])
+	return append(dst, b[:]...)
 }
 
 // putDigits writes n (≥ 0) in decimal into b, zero-padded to len(b).
