@@ -3,6 +3,7 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"github.com/fakehog/fakehog/fake/store"
 	"math"
 	"math/rand/v2"
@@ -195,6 +196,34 @@ func TestOrganizationAppenderMatchesEncodingJSON(t *testing.T) {
 			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
 				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
 			}
+		}
+	}
+}
+
+// Large maps reuse a remembered sorted key list only when their key set is the same: maps
+// of one length with overlapping, equal and different keys, interleaved, all encode as
+// encoding/json encodes them.
+func TestSortedKeyListsFollowKeySets(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	names := make([]string, 40)
+	for i := range names {
+		names[i] = fmt.Sprintf("k%02d_%c", r.IntN(100), 'a'+rune(i%26))
+	}
+	for i := range 3000 {
+		n := minCachedKeys + r.IntN(3)
+		m := map[string]any{}
+		for len(m) < n {
+			m[names[r.IntN(len(names)-i%20)]] = r.IntN(10)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendJSON(nil, m)
+		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
 		}
 	}
 }
