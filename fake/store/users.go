@@ -72,10 +72,10 @@ func (tx *Tx) CreateUser(in NewUser) (*User, error) {
 	if uuid == "" {
 		uuid = tx.NewUUID()
 	}
-	verified := true
-	u := &User{
+	u := tx.newUser()
+	*u = User{
 		ID: id, UUID: uuid, DistinctID: tx.RandomToken(32), FirstName: in.FirstName, LastName: in.LastName,
-		Email: email, IsEmailVerified: &verified, RoleAtOrganization: in.RoleAtOrganization,
+		Email: email, IsEmailVerified: tx.newBool(true), RoleAtOrganization: in.RoleAtOrganization,
 		IsActive: !in.Inactive, Is2FAEnabled: in.Is2FAEnabled, HasSocialAuth: in.HasSocialAuth,
 		GithubLogin: in.GithubLogin, DateJoined: tx.now,
 	}
