@@ -328,7 +328,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		sd.projects[oi] = append(sd.projects[oi], sp)
 	}
 	for i, m := range org.Members {
-		u := sd.susers[mustUser(sd.plan, m.User)]
+		u := sd.susers[sd.memberUsers[oi][i]]
 		if u.ID == creator.ID {
 			continue
 		}
@@ -488,9 +488,4 @@ func featureName(key string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func mustUser(p *plan, ref string) int {
-	i, _ := p.user(ref)
-	return i
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -26,6 +27,8 @@ type plan struct {
 	orgIdx   map[string]int // ref → index in orgs
 	creators []int          // per organization: the user index of its first owner
 	members  []map[int]Level
+	// memberUsers per organization: the user index of each of its Members, in order.
+	memberUsers [][]int
 	// projectNames per organization: the projects it will have, in order.
 	projectNames [][]string
 
@@ -94,6 +97,7 @@ func (s *Scenario) plan() (*plan, error) {
 	}
 	p.creators = make([]int, len(p.orgs))
 	p.members = make([]map[int]Level, len(p.orgs))
+	p.memberUsers = make([][]int, len(p.orgs))
 	p.projectNames = make([][]string, len(p.orgs))
 	for i := range p.orgs {
 		c := &orgCheck{plan: p, org: &p.orgs[i], path: p.orgPaths[i], oi: i}
@@ -379,7 +383,7 @@ func (c *orgCheck) check() error {
 func (c *orgCheck) checkMembers() error {
 	o, path := c.org, c.path
 	members := make(map[int]Level, len(o.Members))
-	where := make(map[int]int, len(o.Members)) // user → its place in o.Members
+	users := make([]int, 0, len(o.Members))
 	c.creators[c.oi] = -1
 	for i, m := range o.Members {
 		if m.User == "" {
@@ -389,11 +393,12 @@ func (c *orgCheck) checkMembers() error {
 		if !ok {
 			return c.errorf(child(index(child(path, "members"), i), "user"), "no user %q: refer to a user by its ref or email", m.User)
 		}
-		if prev, dup := where[u]; dup {
+		if _, dup := members[u]; dup {
+			prev := slices.Index(users, u)
 			return c.errorf(child(index(child(path, "members"), i), "user"), "%q is already a member of this organization%s",
 				m.User, c.lineOf(child(index(child(path, "members"), prev), "user")))
 		}
-		where[u] = i
+		users = append(users, u)
 		level := m.Level
 		if level == 0 {
 			level = store.LevelMember
@@ -410,6 +415,7 @@ func (c *orgCheck) checkMembers() error {
 		return c.errorf(path, "an organization needs an owner: list its members with at least one level: owner")
 	}
 	c.members[c.oi] = members
+	c.memberUsers[c.oi] = users
 	return nil
 }
 
