@@ -218,37 +218,6 @@ func (p page) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendJSON encodes the page of members as encoding/json encodes the struct.
-func (p memberPage) appendJSON(b []byte) ([]byte, error) {
-	var err error
-	b = append(b, `{"count":`...)
-	b = strconv.AppendInt(b, int64(p.Count), 10)
-	b = append(b, `,"next":`...)
-	if b, err = appendPtrString(b, p.Next); err != nil {
-		return b, err
-	}
-	b = append(b, `,"previous":`...)
-	if b, err = appendPtrString(b, p.Previous); err != nil {
-		return b, err
-	}
-	b = append(b, `,"results":`...)
-	if p.Results == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, m := range p.Results {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = m.appendJSON(b); err != nil {
-				return b, err
-			}
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}'), nil
-}
-
 // appendJSON encodes the member as encoding/json encodes the struct.
 func (m memberJSON) appendJSON(b []byte) ([]byte, error) {
 	var err error

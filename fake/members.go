@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -61,15 +63,6 @@ func memberViews(tx *store.Tx, ms []*store.Membership) []memberJSON {
 	return out
 }
 
-// memberPage is a page of members: page with typed results, so that listing members boxes
-// no view into an interface (encoded as page would be).
-type memberPage struct {
-	Count    int          `json:"count"`
-	Next     *string      `json:"next"`
-	Previous *string      `json:"previous"`
-	Results  []memberJSON `json:"results"`
-}
-
 func (s *Server) listMembers(c *call) (any, error) {
 	q := c.r.URL.Query()
 	f := store.MemberFilter{Email: lastQueryValue(q, "email"), EmailGiven: q.Has("email"), Search: lastQueryValue(q, "search"), Ascending: lastQueryValue(q, "order") == "joined_at"}
@@ -85,18 +78,96 @@ func (s *Server) listMembers(c *call) (any, error) {
 	}
 	limit, offset := c.limitOffset(DefaultPageSize)
 	members, count := c.tx.MembersPage(c.org.ID, f, offset, limit)
-	p := memberPage{Count: count, Results: []memberJSON{}}
-	if offset < count {
-		p.Results = memberViews(c.tx, members)
-		if f.Search != "" {
-			for i, m := range members {
-				t := c.tx.SearchMatchType(m, f.Search)
-				p.Results[i].SearchMatchType = &t
-			}
+	if offset >= count {
+		members = nil
+	}
+	next, previous := c.pageLinks(count, limit, offset)
+	// Encoded here, inside the read transaction, from the records themselves: no view per
+	// member, no copy of the page (BENCHMARKS.md).
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	b, err := appendMemberPage(buf.AvailableBuffer(), c.tx, count, next, previous, members, f.Search)
+	if err != nil {
+		jsonBuffers.Put(buf)
+		return nil, err
+	}
+	buf.Write(b)
+	return rawJSON{buf}, nil
+}
+
+// appendMemberPage encodes a page of members straight from the records, byte for byte as
+// a page struct {count, next, previous, results []memberJSON} of memberViews (with
+// search_match_type when search is given) encodes (TestMemberPageEncodingMatchesViews).
+func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string, members []*store.Membership, search string) ([]byte, error) {
+	var err error
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"next":`...)
+	if b, err = appendPtrString(b, next); err != nil {
+		return b, err
+	}
+	b = append(b, `,"previous":`...)
+	if b, err = appendPtrString(b, previous); err != nil {
+		return b, err
+	}
+	b = append(b, `,"results":[`...)
+	for i, m := range members {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var match *string
+		if search != "" {
+			t := tx.SearchMatchType(m, search)
+			match = &t
+		}
+		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match); err != nil {
+			return b, err
 		}
 	}
-	p.Next, p.Previous = c.pageLinks(count, limit, offset)
-	return p, nil
+	return append(b, "]}"...), nil
+}
+
+// appendMemberRecord encodes one member as memberView's memberJSON encodes, from the
+// records (timestamps written in place).
+func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	if b, err = appendJSONString(b, m.ID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"user":`...)
+	ub := userBasicJSON{ID: u.ID, UUID: u.UUID, DistinctID: u.DistinctID, FirstName: u.FirstName, LastName: u.LastName,
+		Email: u.Email, IsEmailVerified: u.IsEmailVerified}
+	if u.RoleAtOrganization != "" {
+		ub.RoleAtOrganization = &u.RoleAtOrganization
+	}
+	if b, err = ub.appendJSON(b); err != nil {
+		return b, err
+	}
+	b = append(b, `,"level":`...)
+	b = strconv.AppendInt(b, int64(m.Level), 10)
+	last := m.JoinedAt
+	if u.LastLogin != nil {
+		last = *u.LastLogin
+	}
+	// isoTime's output is plain ASCII: appendJSONString would write it between quotes as is.
+	b = append(b, `,"joined_at":"`...)
+	b = appendISOTime(b, m.JoinedAt)
+	b = append(b, `","updated_at":"`...)
+	b = appendISOTime(b, m.UpdatedAt)
+	b = append(b, `","is_2fa_enabled":`...)
+	b = strconv.AppendBool(b, u.Is2FAEnabled)
+	b = append(b, `,"has_social_auth":`...)
+	b = strconv.AppendBool(b, u.HasSocialAuth)
+	b = append(b, `,"last_login":"`...)
+	b = appendISOTime(b, last)
+	b = append(b, '"')
+	if match != nil {
+		b = append(b, `,"search_match_type":`...)
+		if b, err = appendJSONString(b, *match); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.

@@ -12,6 +12,10 @@ import (
 // quarter of the bytes a GET organization allocated (BENCHMARKS.md).
 var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// rawJSON is a response body a handler encoded itself into a buffer from jsonBuffers;
+// writeJSON sends it as it is and recycles the buffer.
+type rawJSON struct{ buf *bytes.Buffer }
+
 // jsonContentType is writeJSON's Content-Type, shared by every response rather than
 // allocated by Header.Set for each: header values are never modified in place (Add and
 // Set replace or append, and a one-element slice is never appended to in place).
@@ -19,7 +23,11 @@ var jsonContentType = []string{"application/json"}
 
 // writeJSON is the one JSON writer: compact, no HTML escaping, as DRF renders.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := jsonBuffers.Get().(*bytes.Buffer)
+	raw, encoded := v.(rawJSON)
+	buf := raw.buf
+	if !encoded {
+		buf = jsonBuffers.Get().(*bytes.Buffer)
+	}
 	defer func() {
 		// ResponseWriters copy what Write is given, so the buffer can be reused; very large
 		// ones are left to the collector rather than kept alive in the pool.
@@ -29,7 +37,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		}
 	}()
 	var err error
-	if withoutReflection(v) { // dynamic views (projects), pages of members
+	if encoded {
+		// the handler encoded its body into buf already
+	} else if withoutReflection(v) { // dynamic views (projects), pages of members
 		var b []byte
 		b, err = appendJSON(buf.AvailableBuffer(), v)
 		buf.Write(b)
