@@ -80,34 +80,33 @@ func appendISOTime(dst []byte, t time.Time) []byte {
 	// three timestamps, and Format was a quarter of a page of members.
 	hour, minute, sec := t.Clock()
 	us := t.Nanosecond() / 1000
-	var b [27]byte
-	putDigits(b[0:4], year)
-	b[4] = '-'
-	putDigits(b[5:7], int(month))
-	b[7] = '-'
-	putDigits(b[8:10], day)
-	b[10] = 'T'
-	putDigits(b[11:13], hour)
-	b[13] = ':'
-	putDigits(b[14:16], minute)
-	b[16] = ':'
-	putDigits(b[17:19], sec)
+	b := [27]byte{4: '-', 7: '-', 10: 'T', 13: ':', 16: ':'}
+	put2(b[0:2], year/100)
+	put2(b[2:4], year%100)
+	put2(b[5:7], int(month))
+	put2(b[8:10], day)
+	put2(b[11:13], hour)
+	put2(b[14:16], minute)
+	put2(b[17:19], sec)
 	if us == 0 {
 		b[19] = 'Z'
 		return append(dst, b[:20]...)
 	}
 	b[19] = '.'
-	putDigits(b[20:26], us)
+	put2(b[20:22], us/10000)
+	put2(b[22:24], us/100%100)
+	put2(b[24:26], us%100)
 	b[26] = 'Z'
 	return append(dst, b[:]...)
 }
 
-// putDigits writes n (≥ 0) in decimal into b, zero-padded to len(b).
-func putDigits(b []byte, n int) {
-	for i := len(b) - 1; i >= 0; i-- {
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
+// twoDigits holds "00" to "99" back to back.
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+// put2 writes n (0 to 99) as two digits into b[0:2].
+func put2(b []byte, n int) {
+	b[0], b[1] = twoDigits[2*n], twoDigits[2*n+1]
 }
 
 // isoTimePtr is isoTime for optional times (nil stays null).
