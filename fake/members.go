@@ -134,16 +134,37 @@ func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *str
 	if b, err = appendJSONString(b, m.ID); err != nil {
 		return b, err
 	}
-	b = append(b, `,"user":`...)
-	ub := userBasicJSON{ID: u.ID, UUID: u.UUID, DistinctID: u.DistinctID, FirstName: u.FirstName, LastName: u.LastName,
-		Email: u.Email, IsEmailVerified: u.IsEmailVerified}
-	if u.RoleAtOrganization != "" {
-		ub.RoleAtOrganization = &u.RoleAtOrganization
-	}
-	if b, err = ub.appendJSON(b); err != nil {
+	b = append(b, `,"user":{"id":`...) // userBasicJSON, written from the record
+	b = strconv.AppendInt(b, int64(u.ID), 10)
+	b = append(b, `,"uuid":`...)
+	if b, err = appendJSONString(b, u.UUID); err != nil {
 		return b, err
 	}
-	b = append(b, `,"level":`...)
+	b = append(b, `,"distinct_id":`...)
+	if b, err = appendJSONString(b, u.DistinctID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"first_name":`...)
+	if b, err = appendJSONString(b, u.FirstName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"last_name":`...)
+	if b, err = appendJSONString(b, u.LastName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"email":`...)
+	if b, err = appendJSONString(b, u.Email); err != nil {
+		return b, err
+	}
+	b = append(b, `,"is_email_verified":`...)
+	b = appendPtrBool(b, u.IsEmailVerified)
+	b = append(b, `,"hedgehog_config":null,"role_at_organization":`...)
+	if u.RoleAtOrganization == "" {
+		b = append(b, "null"...)
+	} else if b, err = appendJSONString(b, u.RoleAtOrganization); err != nil {
+		return b, err
+	}
+	b = append(b, `},"level":`...)
 	b = strconv.AppendInt(b, int64(m.Level), 10)
 	last := m.JoinedAt
 	if u.LastLogin != nil {
