@@ -56,10 +56,20 @@ var viewTrue, viewFalse = true, false
 
 // organizationView renders an organization as the user sees it.
 func organizationView(tx *store.Tx, o *store.Organization, user *store.User) organizationJSON {
+	return orgView(tx, o, user, true)
+}
+
+// orgView is organizationView; copyFeatures false shares the record's feature list, for a
+// view encoded before its transaction ends (encodedNow).
+func orgView(tx *store.Tx, o *store.Organization, user *store.User, copyFeatures bool) organizationJSON {
+	features := o.Features
+	if copyFeatures || features == nil {
+		features = append([]store.Feature{}, o.Features...)
+	}
 	out := organizationJSON{
 		ID: o.ID, Name: o.Name, Slug: o.Slug, LogoMediaID: o.LogoMediaID, CreatedAt: isoTime(o.CreatedAt), UpdatedAt: isoTime(o.UpdatedAt),
 		PluginsAccessLevel:       o.PluginsAccessLevel,
-		AvailableProductFeatures: append([]store.Feature{}, o.Features...), IsMemberJoinEmailEnabled: o.IsMemberJoinEmailEnabled,
+		AvailableProductFeatures: features, IsMemberJoinEmailEnabled: o.IsMemberJoinEmailEnabled,
 		Metadata: orgMetadataJSON{InstanceTag: o.InstanceTag}, CustomerID: o.CustomerID, Enforce2FA: o.Enforce2FA,
 		MembersCanInvite: o.MembersCanInvite, MembersCanCreateProjects: o.MembersCanCreateProjects,
 		MembersCanUsePersonalAPIKeys: o.MembersCanUsePersonalAPIKeys, MembersCanSeeOrgMembers: o.MembersCanSeeOrgMembers,
@@ -109,7 +119,7 @@ func (s *Server) createOrganization(c *call) (any, error) {
 }
 
 func (s *Server) getOrganization(c *call) (any, error) {
-	return organizationView(c.tx, c.org, c.user), nil
+	return encodedNow(orgView(c.tx, c.org, c.user, false))
 }
 
 func (s *Server) updateOrganization(c *call) (any, error) {

@@ -16,6 +16,20 @@ var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // writeJSON sends it as it is and recycles the buffer.
 type rawJSON struct{ buf *bytes.Buffer }
 
+// encodedNow encodes a view at once, into a buffer from jsonBuffers: inside the handler's
+// transaction, so the view may share the records' memory instead of copying it.
+func encodedNow(v jsonAppender) (any, error) {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	b, err := v.appendJSON(buf.AvailableBuffer())
+	if err != nil {
+		buf.Reset()
+		jsonBuffers.Put(buf)
+		return nil, err
+	}
+	buf.Write(b)
+	return rawJSON{buf}, nil
+}
+
 // jsonContentType is writeJSON's Content-Type, shared by every response rather than
 // allocated by Header.Set for each: header values are never modified in place (Add and
 // Set replace or append, and a one-element slice is never appended to in place).
