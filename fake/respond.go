@@ -18,7 +18,9 @@ type rawJSON struct{ buf *bytes.Buffer }
 
 // encodedNow encodes a view at once, into a buffer from jsonBuffers: inside the handler's
 // transaction, so the view may share the records' memory instead of copying it.
-func encodedNow(v jsonAppender) (any, error) {
+// (Generic rather than taking a jsonAppender, so that a large view is not copied to the
+// heap to become an interface value.)
+func encodedNow[V jsonAppender](v V) (any, error) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	b, err := v.appendJSON(buf.AvailableBuffer())
 	if err != nil {
