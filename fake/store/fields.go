@@ -133,7 +133,7 @@ func (fs Fields) Validate(body gjson.Result, mode Mode) (Values, *Error) {
 	// ~70 fields (BENCHMARKS.md).
 	var byKey map[string]gjson.Result
 	if len(fs) >= minIndexedFields && body.IsObject() {
-		byKey = make(map[string]gjson.Result, 16)
+		byKey = map[string]gjson.Result{}
 		body.ForEach(func(k, v gjson.Result) bool {
 			if _, dup := byKey[k.String()]; !dup {
 				byKey[k.String()] = v
