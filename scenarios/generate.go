@@ -82,6 +82,7 @@ func (p *plan) generate() {
 			domains[strings.ToLower(d)] = true
 		}
 	}
+	nextNumber := map[string]int{} // e-mail → the first number person may try for it
 	person := func(domain string) (first, last, email string) {
 		first, last = f.FirstName(), f.LastName()
 		buf := appendSlug(make([]byte, 0, len(first)+len(last)+len(domain)+2), first, ".")
@@ -91,10 +92,16 @@ func (p *plan) generate() {
 		buf = append(buf, '@')
 		email = string(append(buf, domain...))
 		if emails[email] {
-			local := email[:local]
-			for n := 2; emails[email]; n++ {
+			// Popular names come back thousands of times in a large organization: start from
+			// the first number not yet known to be taken (emails only grows), which gives
+			// what counting from 2 every time gave.
+			base, local := email, email[:local]
+			n := max(nextNumber[base], 2)
+			for email = fmt.Sprintf("%s%d@%s", local, n, domain); emails[email]; {
+				n++
 				email = fmt.Sprintf("%s%d@%s", local, n, domain)
 			}
+			nextNumber[base] = n + 1
 		}
 		emails[email] = true
 		return first, last, email
