@@ -30,11 +30,16 @@ type requestBody struct {
 	sent []byte
 }
 
+// noBody is the body of a request without one.
+var noBody = &requestBody{}
+
 // readBody reads and parses the body. write says the operation is a write, where content
 // types other than JSON, form and multipart are refused (415) and bad JSON is a 400.
 func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
-	if r.Body == nil {
-		return &requestBody{}, nil
+	if r.Body == nil || r.Body == http.NoBody {
+		// net/http gives every GET http.NoBody: nothing to read (io.ReadAll would still
+		// allocate its buffer), and the empty body is shared (no one writes to a body).
+		return noBody, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, s.maxBodyBytes+1))
 	if err != nil {
@@ -44,7 +49,7 @@ func (s *Server) readBody(r *http.Request, write bool) (*requestBody, error) {
 		return nil, errTooLarge(s.maxBodyBytes)
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return &requestBody{}, nil
+		return noBody, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, params, _ := mime.ParseMediaType(ct)

@@ -23,6 +23,17 @@ func TestIsoTimeMatchesFormat(t *testing.T) {
 	for range 20000 {
 		times = append(times, time.Unix(r.Int64N(400*365*86400)-100*365*86400, r.Int64N(1e9)).In(zone))
 	}
+	// The whole range isoTime writes by hand (years 0 to 9999) and a little beyond, and
+	// every day around the turn of leap and non-leap years, centuries included.
+	const year0, year10000 = -62167219200, 253402300800
+	for range 20000 {
+		times = append(times, time.Unix(year0-86400*400+r.Int64N(year10000-year0+86400*800), r.Int64N(1e9)))
+	}
+	for _, y := range []int{0, 1, 4, 100, 400, 1600, 1900, 1970, 2000, 2024, 2100, 9996, 9999} {
+		for d := -3; d < 70; d++ {
+			times = append(times, time.Date(y, 1, 1, 23, 59, 59, 0, time.UTC).AddDate(0, 0, d), time.Date(y, 12, 31, 0, 0, 0, 1000, time.UTC).AddDate(0, 0, -d))
+		}
+	}
 	for _, tm := range times {
 		if got, want := isoTime(tm), ref(tm); got != want {
 			t.Errorf("isoTime(%v) = %q, want %q", tm, got, want)

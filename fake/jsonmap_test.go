@@ -3,6 +3,8 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"github.com/fakehog/fakehog/fake/store"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -99,10 +101,15 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 		m := memberJSON{ID: pick(), User: u, Level: r.IntN(16), JoinedAt: pick(), UpdatedAt: pick(), Is2FAEnabled: r.IntN(2) == 0,
 			HasSocialAuth: r.IntN(2) == 0, LastLogin: pick(), SearchMatchType: ptr()}
 		p := page{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []any{m, u, map[string]any{"k": pick()}}}
+		mp := memberPage{Count: r.IntN(500), Next: ptr(), Previous: ptr(), Results: []memberJSON{m, m}}
 		if i%7 == 0 {
 			p.Results = []any{}
+			mp.Results = []memberJSON{}
 		}
-		for _, v := range []jsonAppender{u, m, p} {
+		if i%11 == 0 {
+			mp.Results = nil
+		}
+		for _, v := range []jsonAppender{u, m, p, mp} {
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetEscapeHTML(false)
@@ -113,6 +120,110 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
 				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
 			}
+		}
+	}
+}
+
+// The organization view's encoder (orgjson.go) is encoding/json's, byte for byte, on random
+// views: nil and empty lists, absent and present optional fields, awkward strings, features
+// with and without limit and unit, onboarding maps of every shape.
+func TestOrganizationAppenderMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	strs := []string{"", "x", "ü", "a\"b", "line\nbreak", "<b>&", "2026-01-15T10:00:00.123456Z", "\xff"}
+	pick := func() string { return strs[r.IntN(len(strs))] }
+	ptr := func() *string {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		s := pick()
+		return &s
+	}
+	pbool := func() *bool {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		v := r.IntN(2) == 0
+		return &v
+	}
+	pint := func() *int {
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		v := r.IntN(40) - 5
+		return &v
+	}
+	onboarding := func() any {
+		switch r.IntN(4) {
+		case 0:
+			return nil
+		case 1:
+			return map[string]any{}
+		case 2:
+			return map[string]any{pick(): true, "product_analytics": r.IntN(2) == 0}
+		}
+		return []any{pick(), 1.5, nil}
+	}
+	for i := range 3000 {
+		o := organizationJSON{ID: pick(), Name: pick(), Slug: pick(), LogoMediaID: ptr(), CreatedAt: pick(), UpdatedAt: pick(),
+			MembershipLevel: pint(), PluginsAccessLevel: r.IntN(10), IsMemberJoinEmailEnabled: r.IntN(2) == 0,
+			CustomerID: ptr(), Enforce2FA: pbool(), MembersCanInvite: pbool(), MembersCanCreateProjects: pbool(),
+			MembersCanUsePersonalAPIKeys: r.IntN(2) == 0, MembersCanSeeOrgMembers: r.IntN(2) == 0,
+			AllowPubliclySharedResources: r.IntN(2) == 0, MemberCount: r.IntN(1e6), IsAIDataProcessingApproved: pbool(),
+			DefaultExperimentStatsMethod: ptr(), DefaultAnonymizeIPs: r.IntN(2) == 0, DefaultRoleID: ptr(),
+			IsActive: pbool(), IsNotActiveReason: ptr(), IsPendingDeletion: pbool()}
+		if i%5 > 0 {
+			o.Teams, o.Projects, o.AvailableProductFeatures = []teamBasicJSON{}, []projectRefJSON{}, []store.Feature{}
+		}
+		for range r.IntN(4) {
+			o.Teams = append(o.Teams, teamBasicJSON{ID: r.IntN(1e5), UUID: pick(), Organization: pick(), ProjectID: r.IntN(1e5),
+				APIToken: pick(), Name: pick(), CompletedSnippetOnboarding: r.IntN(2) == 0, HasCompletedOnboardingFor: onboarding(),
+				IngestedEvent: r.IntN(2) == 0, IsDemo: r.IntN(2) == 0, Timezone: pick(), AccessControl: r.IntN(2) == 0})
+			o.Projects = append(o.Projects, projectRefJSON{ID: r.IntN(1e5), OrganizationID: pick(), Name: pick()})
+		}
+		for range r.IntN(5) {
+			o.AvailableProductFeatures = append(o.AvailableProductFeatures, store.Feature{Key: pick(), Name: pick(), Limit: pint(), Unit: pick()})
+		}
+		o.Metadata.InstanceTag = pick()
+		p := page{Count: 1, Results: []any{o}}
+		for _, v := range []jsonAppender{o, p} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendJSON(nil, v)
+			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
+			}
+		}
+	}
+}
+
+// Large maps reuse a remembered sorted key list only when their key set is the same: maps
+// of one length with overlapping, equal and different keys, interleaved, all encode as
+// encoding/json encodes them.
+func TestSortedKeyListsFollowKeySets(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	names := make([]string, 40)
+	for i := range names {
+		names[i] = fmt.Sprintf("k%02d_%c", r.IntN(100), 'a'+rune(i%26))
+	}
+	for i := range 3000 {
+		n := minCachedKeys + r.IntN(3)
+		m := map[string]any{}
+		for len(m) < n {
+			m[names[r.IntN(len(names)-i%20)]] = r.IntN(10)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendJSON(nil, m)
+		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
+			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -20,13 +22,45 @@ type memberJSON struct {
 }
 
 func memberView(tx *store.Tx, m *store.Membership) memberJSON {
-	u := tx.User(m.UserID)
-	last := m.JoinedAt
-	if u.LastLogin != nil {
-		last = *u.LastLogin
+	return memberViews(tx, []*store.Membership{m})[0]
+}
+
+// memberViews renders members as memberView does, with a few allocations per page rather
+// than several per member: the three timestamps of every member are cut from one string,
+// and the roles live in one slice.
+func memberViews(tx *store.Tx, ms []*store.Membership) []memberJSON {
+	out := make([]memberJSON, len(ms))
+	roles := make([]string, len(ms))
+	ends := make([]int, 3*len(ms))
+	times := make([]byte, 0, 3*27*len(ms))
+	for i, m := range ms {
+		u := tx.User(m.UserID)
+		last := m.JoinedAt
+		if u.LastLogin != nil {
+			last = *u.LastLogin
+		}
+		times = appendISOTime(times, m.JoinedAt)
+		ends[3*i] = len(times)
+		times = appendISOTime(times, m.UpdatedAt)
+		ends[3*i+1] = len(times)
+		times = appendISOTime(times, last)
+		ends[3*i+2] = len(times)
+		v := &out[i]
+		*v = memberJSON{ID: m.ID, Level: m.Level, Is2FAEnabled: u.Is2FAEnabled, HasSocialAuth: u.HasSocialAuth,
+			User: userBasicJSON{ID: u.ID, UUID: u.UUID, DistinctID: u.DistinctID, FirstName: u.FirstName, LastName: u.LastName,
+				Email: u.Email, IsEmailVerified: u.IsEmailVerified}}
+		if u.RoleAtOrganization != "" {
+			roles[i] = u.RoleAtOrganization
+			v.User.RoleAtOrganization = &roles[i]
+		}
 	}
-	return memberJSON{ID: m.ID, User: *userBasic(u), Level: m.Level, JoinedAt: isoTime(m.JoinedAt), UpdatedAt: isoTime(m.UpdatedAt),
-		Is2FAEnabled: u.Is2FAEnabled, HasSocialAuth: u.HasSocialAuth, LastLogin: isoTime(last)}
+	all, start := string(times), 0
+	for i := range out {
+		out[i].JoinedAt, start = all[start:ends[3*i]], ends[3*i]
+		out[i].UpdatedAt, start = all[start:ends[3*i+1]], ends[3*i+1]
+		out[i].LastLogin, start = all[start:ends[3*i+2]], ends[3*i+2]
+	}
+	return out
 }
 
 func (s *Server) listMembers(c *call) (any, error) {
@@ -44,14 +78,117 @@ func (s *Server) listMembers(c *call) (any, error) {
 	}
 	limit, offset := c.limitOffset(DefaultPageSize)
 	members, count := c.tx.MembersPage(c.org.ID, f, offset, limit)
-	return paginateWindow(c, members, count, func(m *store.Membership) any {
-		v := memberView(c.tx, m)
-		if f.Search != "" {
-			t := c.tx.SearchMatchType(m, f.Search)
-			v.SearchMatchType = &t
+	if offset >= count {
+		members = nil
+	}
+	next, previous := c.pageLinks(count, limit, offset)
+	// Encoded here, inside the read transaction, from the records themselves: no view per
+	// member, no copy of the page (BENCHMARKS.md).
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	b, err := appendMemberPage(buf.AvailableBuffer(), c.tx, count, next, previous, members, f.Search)
+	if err != nil {
+		jsonBuffers.Put(buf)
+		return nil, err
+	}
+	buf.Write(b)
+	return rawJSON{buf}, nil
+}
+
+// appendMemberPage encodes a page of members straight from the records, byte for byte as
+// a page struct {count, next, previous, results []memberJSON} of memberViews (with
+// search_match_type when search is given) encodes (TestMemberPageEncodingMatchesViews).
+func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string, members []*store.Membership, search string) ([]byte, error) {
+	var err error
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"next":`...)
+	if b, err = appendPtrString(b, next); err != nil {
+		return b, err
+	}
+	b = append(b, `,"previous":`...)
+	if b, err = appendPtrString(b, previous); err != nil {
+		return b, err
+	}
+	b = append(b, `,"results":[`...)
+	for i, m := range members {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		return v
-	}, limit, offset), nil
+		var match *string
+		if search != "" {
+			t := tx.SearchMatchType(m, search)
+			match = &t
+		}
+		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match); err != nil {
+			return b, err
+		}
+	}
+	return append(b, "]}"...), nil
+}
+
+// appendMemberRecord encodes one member as memberView's memberJSON encodes, from the
+// records (timestamps written in place).
+func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	if b, err = appendJSONString(b, m.ID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"user":{"id":`...) // userBasicJSON, written from the record
+	b = strconv.AppendInt(b, int64(u.ID), 10)
+	b = append(b, `,"uuid":`...)
+	if b, err = appendJSONString(b, u.UUID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"distinct_id":`...)
+	if b, err = appendJSONString(b, u.DistinctID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"first_name":`...)
+	if b, err = appendJSONString(b, u.FirstName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"last_name":`...)
+	if b, err = appendJSONString(b, u.LastName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"email":`...)
+	if b, err = appendJSONString(b, u.Email); err != nil {
+		return b, err
+	}
+	b = append(b, `,"is_email_verified":`...)
+	b = appendPtrBool(b, u.IsEmailVerified)
+	b = append(b, `,"hedgehog_config":null,"role_at_organization":`...)
+	if u.RoleAtOrganization == "" {
+		b = append(b, "null"...)
+	} else if b, err = appendJSONString(b, u.RoleAtOrganization); err != nil {
+		return b, err
+	}
+	b = append(b, `},"level":`...)
+	b = strconv.AppendInt(b, int64(m.Level), 10)
+	last := m.JoinedAt
+	if u.LastLogin != nil {
+		last = *u.LastLogin
+	}
+	// isoTime's output is plain ASCII: appendJSONString would write it between quotes as is.
+	b = append(b, `,"joined_at":"`...)
+	b = appendISOTime(b, m.JoinedAt)
+	b = append(b, `","updated_at":"`...)
+	b = appendISOTime(b, m.UpdatedAt)
+	b = append(b, `","is_2fa_enabled":`...)
+	b = strconv.AppendBool(b, u.Is2FAEnabled)
+	b = append(b, `,"has_social_auth":`...)
+	b = strconv.AppendBool(b, u.HasSocialAuth)
+	b = append(b, `,"last_login":"`...)
+	b = appendISOTime(b, last)
+	b = append(b, '"')
+	if match != nil {
+		b = append(b, `,"search_match_type":`...)
+		if b, err = appendJSONString(b, *match); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.

@@ -72,17 +72,23 @@ func paginateWindow[T any](c *call, window []T, total int, render func(T) any, l
 			p.Results = append(p.Results, render(it))
 		}
 	}
-	if offset < n && limit < n-offset {
-		p.Next = c.pageURL(map[string]int{"limit": limit, "offset": offset + limit})
+	p.Next, p.Previous = c.pageLinks(n, limit, offset)
+	return p
+}
+
+// pageLinks are a limit/offset page's next and previous URLs (nil when there is none).
+func (c *call) pageLinks(total, limit, offset int) (next, previous *string) {
+	if offset < total && limit < total-offset {
+		next = c.pageURL(map[string]int{"limit": limit, "offset": offset + limit})
 	}
 	if offset > 0 {
 		if offset-limit <= 0 {
-			p.Previous = c.pageURL(map[string]int{"limit": limit, "offset": -1})
+			previous = c.pageURL(map[string]int{"limit": limit, "offset": -1})
 		} else {
-			p.Previous = c.pageURL(map[string]int{"limit": limit, "offset": offset - limit})
+			previous = c.pageURL(map[string]int{"limit": limit, "offset": offset - limit})
 		}
 	}
-	return p
+	return next, previous
 }
 
 // pageURL is the absolute request URL with the given query parameters replaced (a negative

@@ -5,6 +5,7 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,6 +62,45 @@ func (pr *pathRouter) handlePrefix(prefix string, h varsHandler) {
 type matcher struct {
 	byShape map[string]*mux.Router // "n|literal" and "n|*" (any other fourth segment)
 	other   *mux.Router            // paths with a segment count no template has: prefixes only
+
+	// seen memoises the match of recently seen paths (matching depends on the path alone):
+	// even a handful of gorilla/mux regexps was a fifth of a GET organization's handler
+	// (BENCHMARKS.md), and clients ask for the same paths again and again. Bounded: it is
+	// emptied when full, and long paths are not kept.
+	seenMu sync.RWMutex
+	seen   map[string]seenMatch
+}
+
+// seenMatch is a memoised match: the route's index (-1: none) and its variables, which are
+// copied out, never handed out.
+type seenMatch struct {
+	route int
+	vars  map[string]string
+}
+
+// Bounds of matcher.seen.
+const (
+	maxSeenPaths   = 4096
+	maxSeenPathLen = 512
+)
+
+func (m *matcher) recall(path string) (seenMatch, bool) {
+	m.seenMu.RLock()
+	hit, ok := m.seen[path]
+	m.seenMu.RUnlock()
+	return hit, ok
+}
+
+func (m *matcher) remember(path string, route int, vars map[string]string) {
+	if len(path) > maxSeenPathLen {
+		return
+	}
+	m.seenMu.Lock()
+	if m.seen == nil || len(m.seen) >= maxSeenPaths {
+		m.seen = make(map[string]seenMatch, 64)
+	}
+	m.seen[path] = seenMatch{route: route, vars: maps.Clone(vars)}
+	m.seenMu.Unlock()
 }
 
 // sharedMatchers holds the compiled matchers, one per distinct route list.
@@ -182,8 +222,17 @@ func (pr *pathRouter) lookup(path string) (*pathRoute, map[string]string) {
 }
 
 func (pr *pathRouter) match(r *http.Request) (*pathRoute, map[string]string) {
+	mt := pr.compiled()
+	path := r.URL.Path
+	if hit, ok := mt.recall(path); ok {
+		if hit.route < 0 {
+			return nil, nil
+		}
+		return pr.routes[hit.route], maps.Clone(hit.vars)
+	}
 	var m mux.RouteMatch
-	if !pr.compiled().routerFor(r.URL.Path).Match(r, &m) || m.Route == nil {
+	if !mt.routerFor(path).Match(r, &m) || m.Route == nil {
+		mt.remember(path, -1, nil)
 		return nil, nil
 	}
 	i, err := strconv.Atoi(m.Route.GetName())
@@ -194,6 +243,7 @@ func (pr *pathRouter) match(r *http.Request) (*pathRoute, map[string]string) {
 	if vars == nil {
 		vars = map[string]string{}
 	}
+	mt.remember(path, i, vars)
 	return pr.routes[i], vars
 }
 

@@ -13,16 +13,20 @@ import (
 
 // World returns the function that seeds a store with the scenario, for fake.WithWorld,
 // fake.Server.LoadWorld or a scenario loader. It checks the scenario again (a Scenario is
-// plain data and may have changed since Parse) and must run on a fresh store, as fake.New
+// plain data and may have changed since Parse; the first World of a parsed scenario that
+// has not changed reuses Parse's check instead) and must run on a fresh store, as fake.New
 // and LoadWorld give it: on error they discard that store, so nothing is half-applied.
 // The Defaults it returns are the principal's — the first user, or the first organization's
 // creator when the scenario lists no users: its current organization and project, its
 // first personal API key and its first session.
 func (s *Scenario) World() fake.World {
 	return func(tx *store.Tx) (fake.Defaults, error) {
-		p, err := s.plan()
-		if err != nil {
-			return fake.Defaults{}, err
+		p := s.takePlan()
+		if p == nil {
+			var err error
+			if p, err = s.plan(); err != nil {
+				return fake.Defaults{}, err
+			}
 		}
 		return p.seed(tx)
 	}
@@ -62,6 +66,7 @@ func (p *plan) seed(tx *store.Tx) (fake.Defaults, error) {
 	if err := sd.seedCredentials(0, nu); err != nil {
 		return fake.Defaults{}, err
 	}
+	tx.ReserveUsers(len(p.users) - nu)
 	if err := sd.seedUsers(nu, len(p.users)); err != nil {
 		return fake.Defaults{}, err
 	}
@@ -302,6 +307,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		return sd.storeError(path, err)
 	}
 	sd.sorgs[oi] = so
+	sd.tx.ReserveMembers(so.ID, len(org.Members))
 	a := &orgSeed{seeder: sd, oi: oi, org: org, path: path, sorg: so, creator: creator}
 	// Projects before members, so each member's current project exists when they join.
 	if len(org.Projects) == 0 {
@@ -324,7 +330,7 @@ func (sd *seeder) seedOrg(oi int) error {
 		sd.projects[oi] = append(sd.projects[oi], sp)
 	}
 	for i, m := range org.Members {
-		u := sd.susers[mustUser(sd.plan, m.User)]
+		u := sd.susers[sd.memberUsers[oi][i]]
 		if u.ID == creator.ID {
 			continue
 		}

@@ -3,7 +3,9 @@ package scenarios
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/fakehog/fakehog/fake/store"
@@ -66,7 +68,7 @@ func (p *plan) generate() {
 	f := gofakeit.NewFaker(rand.NewPCG(p.s.Seed, p.s.Seed^0x6a09e667f3bcc908), false)
 	// Roles draw from a source of their own: asking for them changes no other generated data.
 	rf := gofakeit.NewFaker(rand.NewPCG(p.s.Seed^0xbb67ae8584caa73b, p.s.Seed), false)
-	emails := map[string]bool{}
+	emails := make(map[string]bool, len(p.users)+g.Organizations*(max(g.MembersPerOrganization, 1)+g.InvitesPerOrganization))
 	for _, u := range p.users {
 		emails[strings.ToLower(strings.TrimSpace(u.Email))] = true
 	}
@@ -83,17 +85,33 @@ func (p *plan) generate() {
 			domains[strings.ToLower(d)] = true
 		}
 	}
+	nextNumber := map[string]int{} // e-mail → the first number person may try for it
 	person := func(domain string) (first, last, email string) {
 		first, last = f.FirstName(), f.LastName()
-		local := slug(first, ".") + "." + slug(last, ".")
-		email = local + "@" + domain
-		for n := 2; emails[email]; n++ {
-			email = fmt.Sprintf("%s%d@%s", local, n, domain)
+		buf := appendSlug(make([]byte, 0, len(first)+len(last)+len(domain)+2), first, ".")
+		buf = append(buf, '.')
+		buf = appendSlug(buf, last, ".")
+		local := len(buf)
+		buf = append(buf, '@')
+		email = string(append(buf, domain...))
+		if emails[email] {
+			// Popular names come back thousands of times in a large organization: start from
+			// the first number not yet known to be taken (emails only grows), which gives
+			// what counting from 2 every time gave.
+			base, local := email, email[:local]
+			n := max(nextNumber[base], 2)
+			for email = fmt.Sprintf("%s%d@%s", local, n, domain); emails[email]; {
+				n++
+				email = fmt.Sprintf("%s%d@%s", local, n, domain)
+			}
+			nextNumber[base] = n + 1
 		}
 		emails[email] = true
 		return first, last, email
 	}
 	members := max(g.MembersPerOrganization, 1)
+	p.users = slices.Grow(p.users, g.Organizations*members)
+	p.userPaths = slices.Grow(p.userPaths, g.Organizations*members)
 	for k := 0; k < g.Organizations; k++ {
 		path := index(child("generate", "organizations"), k)
 		family := f.LastName()
@@ -108,7 +126,7 @@ func (p *plan) generate() {
 			domain = fmt.Sprintf("%s%d.%s", base, n, f.RandomString(emailTLDs))
 		}
 		domains[domain] = true
-		o := Organization{Name: name}
+		o := Organization{Name: name, Members: make([]Member, 0, members)}
 		for j := 0; j < members; j++ {
 			first, last, email := person(domain)
 			// Every generated user can be reached: a key (scope "*") and a session, both
@@ -190,24 +208,29 @@ func (p *plan) timezone(f *gofakeit.Faker) string {
 }
 
 // slug lower-cases s and keeps ASCII letters and digits, joining runs of others with sep.
-func slug(s, sep string) string {
-	var b strings.Builder
+func slug(s, sep string) string { return string(appendSlug(nil, s, sep)) }
+
+// appendSlug appends slug(s, sep) to dst ("x" when s has no letter or digit to keep).
+// Lower-casing rune by rune is what strings.ToLower does.
+func appendSlug(dst []byte, s, sep string) []byte {
+	start := len(dst)
 	pending := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range s {
+		r = unicode.ToLower(r)
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if pending && b.Len() > 0 {
-				b.WriteString(sep)
+			if pending && len(dst) > start {
+				dst = append(dst, sep...)
 			}
 			pending = false
-			b.WriteRune(r)
+			dst = append(dst, byte(r))
 		} else if r == ' ' || r == '-' {
 			pending = true
 		}
 	}
-	if b.Len() == 0 {
-		return "x"
+	if len(dst) == start {
+		dst = append(dst, 'x')
 	}
-	return b.String()
+	return dst
 }
 
 // credentialHandle turns a generated email into the stem of its user's key and session:

@@ -43,9 +43,11 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if err := d.scenario(root, s); err != nil {
 		return nil, err
 	}
-	if _, err := s.plan(); err != nil {
+	p, err := s.plan()
+	if err != nil {
 		return nil, err
 	}
+	s.keepPlan(p)
 	return s, nil
 }
 

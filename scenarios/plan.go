@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -26,6 +27,8 @@ type plan struct {
 	orgIdx   map[string]int // ref → index in orgs
 	creators []int          // per organization: the user index of its first owner
 	members  []map[int]Level
+	// memberUsers per organization: the user index of each of its Members, in order.
+	memberUsers [][]int
 	// projectNames per organization: the projects it will have, in order.
 	projectNames [][]string
 
@@ -54,7 +57,7 @@ func (s *Scenario) plan() (*plan, error) {
 		users: append([]User(nil), s.Users...), orgs: append([]Organization(nil), s.Organizations...),
 		userIdx: map[string]int{}, emailIdx: map[string]int{}, orgIdx: map[string]int{},
 		ids: map[string]string{}, domains: map[string]string{}, proxyDomains: map[string]string{},
-		keyValues: map[string]string{}, sessions: map[string]string{}, emails: map[string]string{},
+		keyValues: map[string]string{}, sessions: map[string]string{},
 	}
 	for i := range p.users {
 		p.userPaths = append(p.userPaths, index("users", i))
@@ -71,6 +74,7 @@ func (s *Scenario) plan() (*plan, error) {
 		return nil, err
 	}
 	p.generate()
+	p.emailIdx = make(map[string]int, len(p.users))
 	for i := range p.users {
 		if err := p.checkUser(i); err != nil {
 			return nil, err
@@ -93,6 +97,7 @@ func (s *Scenario) plan() (*plan, error) {
 	}
 	p.creators = make([]int, len(p.orgs))
 	p.members = make([]map[int]Level, len(p.orgs))
+	p.memberUsers = make([][]int, len(p.orgs))
 	p.projectNames = make([][]string, len(p.orgs))
 	for i := range p.orgs {
 		c := &orgCheck{plan: p, org: &p.orgs[i], path: p.orgPaths[i], oi: i}
@@ -197,10 +202,10 @@ func (p *plan) checkUser(i int) error {
 		return p.errorf(child(path, "email"), "%q is not a valid email address", u.Email)
 	}
 	lower := strings.ToLower(email)
-	if prev, dup := p.emails[lower]; dup {
+	if j, dup := p.emailIdx[lower]; dup {
+		prev := child(p.userPaths[j], "email")
 		return p.errorf(child(path, "email"), "duplicate email %q: already used by %s%s", u.Email, parentPath(prev), p.lineOf(prev))
 	}
-	p.emails[lower] = child(path, "email")
 	if u.Ref != "" {
 		if !reRef.MatchString(u.Ref) {
 			return p.errorf(child(path, "ref"), "a ref is one word without spaces, found %q", u.Ref)
@@ -377,28 +382,29 @@ func (c *orgCheck) check() error {
 
 func (c *orgCheck) checkMembers() error {
 	o, path := c.org, c.path
-	members := map[int]Level{}
-	where := map[int]string{}
+	members := make(map[int]Level, len(o.Members))
+	users := make([]int, 0, len(o.Members))
 	c.creators[c.oi] = -1
 	for i, m := range o.Members {
-		mp := index(child(path, "members"), i)
 		if m.User == "" {
-			return c.errorf(mp, "a member needs a user (a user's ref or email)")
+			return c.errorf(index(child(path, "members"), i), "a member needs a user (a user's ref or email)")
 		}
 		u, ok := c.user(m.User)
 		if !ok {
-			return c.errorf(child(mp, "user"), "no user %q: refer to a user by its ref or email", m.User)
+			return c.errorf(child(index(child(path, "members"), i), "user"), "no user %q: refer to a user by its ref or email", m.User)
 		}
-		if prev, dup := where[u]; dup {
-			return c.errorf(child(mp, "user"), "%q is already a member of this organization%s", m.User, c.lineOf(prev))
+		if _, dup := members[u]; dup {
+			prev := slices.Index(users, u)
+			return c.errorf(child(index(child(path, "members"), i), "user"), "%q is already a member of this organization%s",
+				m.User, c.lineOf(child(index(child(path, "members"), prev), "user")))
 		}
-		where[u] = child(mp, "user")
+		users = append(users, u)
 		level := m.Level
 		if level == 0 {
 			level = store.LevelMember
 		}
 		if !validLevel(level) {
-			return c.errorf(child(mp, "level"), "invalid level %d: use member, admin or owner (or 1, 8, 15)", int(m.Level))
+			return c.errorf(child(index(child(path, "members"), i), "level"), "invalid level %d: use member, admin or owner (or 1, 8, 15)", int(m.Level))
 		}
 		members[u] = level
 		if level == store.LevelOwner && c.creators[c.oi] < 0 {
@@ -409,6 +415,7 @@ func (c *orgCheck) checkMembers() error {
 		return c.errorf(path, "an organization needs an owner: list its members with at least one level: owner")
 	}
 	c.members[c.oi] = members
+	c.memberUsers[c.oi] = users
 	return nil
 }
 

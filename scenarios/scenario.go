@@ -53,7 +53,8 @@ type Scenario struct {
 	// PluginRepository, when not nil, replaces the canned listing of GET .../plugins/repository/.
 	PluginRepository []any
 
-	pos positions // where each path was in the file (empty for a scenario built in Go)
+	pos     positions  // where each path was in the file (empty for a scenario built in Go)
+	planned *planCache // Parse's plan, for the first World (plancache.go)
 }
 
 // User is a person. Users are referred to inside the scenario by Ref, or by email.

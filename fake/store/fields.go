@@ -128,9 +128,27 @@ func IntP(n int) *int { return &n }
 // or the first error in declaration order, as PostHog reports only the first.
 func (fs Fields) Validate(body gjson.Result, mode Mode) (Values, *Error) {
 	out := Values{}
+	// A long field list reads the body's keys once (the first of duplicate keys wins, as
+	// with gjson's Get) rather than searching the body once per field: PATCH project has
+	// ~70 fields (BENCHMARKS.md).
+	var byKey map[string]gjson.Result
+	if len(fs) >= minIndexedFields && body.IsObject() {
+		byKey = map[string]gjson.Result{}
+		body.ForEach(func(k, v gjson.Result) bool {
+			if _, dup := byKey[k.String()]; !dup {
+				byKey[k.String()] = v
+			}
+			return true
+		})
+	}
 	for i := range fs {
 		f := &fs[i]
-		raw := body.Get(gjsonKey(f.Name))
+		var raw gjson.Result
+		if byKey != nil {
+			raw = byKey[f.Name]
+		} else {
+			raw = body.Get(gjsonKey(f.Name))
+		}
 		if !raw.Exists() {
 			if mode != Patch && f.Required {
 				return nil, FieldError(f.Name, "required", MsgRequired)
@@ -148,6 +166,10 @@ func (fs Fields) Validate(body gjson.Result, mode Mode) (Values, *Error) {
 	}
 	return out, nil
 }
+
+// minIndexedFields is the length of a field list from which Validate indexes the body's
+// keys.
+const minIndexedFields = 8
 
 // CleanValue validates one value against the field's rule (used for nested input).
 func (f *Field) CleanValue(raw gjson.Result) (any, *Error) { return f.clean(raw) }

@@ -33,7 +33,8 @@ func (tx *Tx) AddMember(orgID string, userID int, in NewMembership) (*Membership
 			joined = last.Add(time.Microsecond)
 		}
 	}
-	m := &Membership{ID: tx.NewUUID(), OrgID: orgID, UserID: userID, Level: level, JoinedAt: joined, UpdatedAt: joined, InvitedBy: invitedBy}
+	m := tx.newMembership()
+	*m = Membership{ID: tx.NewUUID(), OrgID: orgID, UserID: userID, Level: level, JoinedAt: joined, UpdatedAt: joined, InvitedBy: invitedBy}
 	om.byUser[userID] = m
 	om.order = append(om.order, userID)
 	if visible(u) {

@@ -3,6 +3,8 @@ package store
 // Users, personal API keys and sessions: the records, creating them and the lookups.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"strings"
 	"time"
@@ -76,10 +78,10 @@ func (tx *Tx) CreateUser(in NewUser) (*User, error) {
 	if uuid == "" {
 		uuid = tx.NewUUID()
 	}
-	verified := true
-	u := &User{
+	u := tx.newUser()
+	*u = User{
 		ID: id, UUID: uuid, DistinctID: tx.RandomToken(32), FirstName: in.FirstName, LastName: in.LastName,
-		Email: email, IsEmailVerified: &verified, RoleAtOrganization: in.RoleAtOrganization,
+		Email: email, IsEmailVerified: tx.newBool(true), RoleAtOrganization: in.RoleAtOrganization,
 		IsActive: !in.Inactive, Is2FAEnabled: in.Is2FAEnabled, HasSocialAuth: in.HasSocialAuth,
 		GithubLogin: in.GithubLogin, DateJoined: tx.now,
 	}
@@ -140,7 +142,14 @@ func (tx *Tx) CreatePersonalAPIKey(userID int, in NewAPIKey) (*PersonalAPIKey, s
 }
 
 // APIKeyByValue finds a personal API key by its plaintext value, or nil.
-func (tx *Tx) APIKeyByValue(value string) *PersonalAPIKey { return tx.st.keys[hashSecret(value)] }
+func (tx *Tx) APIKeyByValue(value string) *PersonalAPIKey {
+	// Every request with a key comes here: the hex digest stays on the stack (a map index
+	// by string(bytes) does not allocate).
+	sum := sha256.Sum256([]byte(value))
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return tx.st.keys[string(h[:])]
+}
 
 // APIKeyByID finds a personal API key by its id (nil when none).
 func (tx *Tx) APIKeyByID(id string) *PersonalAPIKey {
