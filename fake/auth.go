@@ -1,5 +1,8 @@
 package fake
 
+// Who is calling and what they may do: personal API keys and sessions, scopes, a key's
+// organization and project scoping, and resolving the organization a request names.
+
 import (
 	"fmt"
 	"net/http"

@@ -1,5 +1,8 @@
 package fake
 
+// JSON without reflection: maps and values appended in encoding/json's exact bytes (sorted
+// keys, its escaping), and the typed views that encode themselves (pages, members, users).
+
 import (
 	"bytes"
 	"encoding/json"

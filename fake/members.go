@@ -1,5 +1,8 @@
 package fake
 
+// Organization members over HTTP: their JSON view, the member list (encoded straight from the
+// records), level changes, removal, scoped API keys and GitHub login.
+
 import (
 	"bytes"
 	"strconv"

@@ -1,5 +1,8 @@
 package fake
 
+// Organizations over HTTP: their JSON view and the list, create, retrieve, update, delete and
+// environments-rollback handlers.
+
 import (
 	"strconv"
 

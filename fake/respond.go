@@ -1,5 +1,8 @@
 package fake
 
+// Writing answers: the one JSON writer, pre-encoded bodies, PostHog's timestamp format, and
+// the site URL links are built from.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,9 @@
 package fake
 
+// The request pipeline: routes grouped by path, authentication, scope, organization,
+// membership and permission checks in PostHog's order, then the handler inside one store
+// transaction.
+
 import (
 	"net/http"
 	"sort"

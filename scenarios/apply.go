@@ -1,5 +1,9 @@
 package scenarios
 
+// Seeding a checked plan into the store through its domain operations: users and their
+// credentials, organizations and everything under them, current organization and project,
+// and the spread of the world's history.
+
 import (
 	"errors"
 	"math/rand/v2"

@@ -1,5 +1,8 @@
 package scenarios
 
+// Reading a scenario's YAML strictly: every key and type checked, errors with the file, line
+// and column.
+
 import (
 	"bytes"
 	"errors"

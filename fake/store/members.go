@@ -1,5 +1,8 @@
 package store
 
+// Memberships: adding members, listing and searching them, resolving @me, level changes and
+// removal under PostHog's rules, and a member's scoped API keys.
+
 import (
 	"sort"
 	"strings"
