@@ -21,7 +21,9 @@ import (
 // generated members loads (parse, generate, seed, swap into a running server) in under
 // 10 s, and a page of 100 members answers in under 5 ms at the handler level. It reports
 // the load's time, the live heap per member and the cost of a page (the first one after
-// the load and the steady ones). Run it alone, it needs about 1 GB:
+// the load and the steady ones). The generated users get no key and session each
+// (credentials: false, as a world this size would be written); FAKEHOG_BENCH_CREDENTIALS=1
+// gives them theirs, to measure what they cost. Run it alone, it needs about 1 GB:
 //
 //	go test ./scenarios -run '^$' -bench LoadMillionMembers -benchtime 1x
 func BenchmarkLoadMillionMembers(b *testing.B) {
@@ -29,7 +31,8 @@ func BenchmarkLoadMillionMembers(b *testing.B) {
 	if s := os.Getenv("FAKEHOG_BENCH_MEMBERS"); s != "" { // a smaller run, for profiles
 		n, _ = strconv.Atoi(s)
 	}
-	doc := []byte(fmt.Sprintf("seed: 1\nnow: 2026-01-15T10:00:00Z\ngenerate:\n  organizations: 1\n  members_per_organization: %d\n", n))
+	credentials := os.Getenv("FAKEHOG_BENCH_CREDENTIALS") == "1"
+	doc := []byte(fmt.Sprintf("seed: 1\nnow: 2026-01-15T10:00:00Z\ngenerate:\n  organizations: 1\n  members_per_organization: %d\n  credentials: %t\n", n, credentials))
 	for b.Loop() {
 		srv, err := fake.New(fake.WithClock(store.NewManualClock(testNow)))
 		if err != nil {

@@ -32,7 +32,7 @@ func TestErrors(t *testing.T) {
 		{"unknown user key", "users:\n  - email: a@b.co\n    frist_name: A\n", false,
 			`t.yaml:3:5: users[0].frist_name: unknown key "frist_name" in a user; did you mean "first_name"?`},
 		{"unknown generate key", "generate:\n  orgs: 1\n", false,
-			`t.yaml:2:3: generate.orgs: unknown key "orgs" in generate (known keys: invites_per_organization, members_per_organization, organizations, projects_per_organization, roles_per_organization)`},
+			`t.yaml:2:3: generate.orgs: unknown key "orgs" in generate (known keys: credentials, invites_per_organization, members_per_organization, organizations, projects_per_organization, roles_per_organization)`},
 		{"unknown project setting", head + "    projects:\n      - {name: W, timezon: UTC}\n", false,
 			`t.yaml:8:19: organizations[0].projects[0].timezon: unknown key "timezon" in a project; did you mean "timezone"?`},
 		{"duplicate key", "users:\n  - email: a@b.co\n    email: c@d.co\n", false,

@@ -129,13 +129,16 @@ func (p *plan) generate() {
 		o := Organization{Name: name, Members: make([]Member, 0, members)}
 		for j := 0; j < members; j++ {
 			first, last, email := person(domain)
-			// Every generated user can be reached: a key (scope "*") and a session, both
-			// named after the email (so they draw nothing from the generator).
-			handle := credentialHandle(email)
 			u := User{Email: email, FirstName: first, LastName: last,
-				RoleAtOrganization: f.RandomString(rolesAtOrganization), Is2FAEnabled: f.Float64() < 0.3,
-				PersonalAPIKeys: []APIKey{{Value: "phx_gen_" + handle, Label: "generated"}},
-				Sessions:        []string{"gen-" + handle + "-session"}}
+				RoleAtOrganization: f.RandomString(rolesAtOrganization), Is2FAEnabled: f.Float64() < 0.3}
+			// Every generated user can be reached (unless credentials: false): a key (scope
+			// "*") and a session, both named after the email (they draw nothing from the
+			// generator, so switching them off changes no other data).
+			if !g.NoCredentials {
+				handle := credentialHandle(email)
+				u.PersonalAPIKeys = []APIKey{{Value: "phx_gen_" + handle, Label: "generated"}}
+				u.Sessions = []string{"gen-" + handle + "-session"}
+			}
 			p.users = append(p.users, u)
 			p.userPaths = append(p.userPaths, child(path, "members"))
 			level := Level(store.LevelMember)

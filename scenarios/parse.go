@@ -129,6 +129,12 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) error {
 				{"projects_per_organization", d.integer(&g.ProjectsPerOrganization)},
 				{"invites_per_organization", d.integer(&g.InvitesPerOrganization)},
 				{"roles_per_organization", d.integer(&g.RolesPerOrganization)},
+				{"credentials", func(v *yaml.Node, p string) error {
+					on := true
+					err := d.boolean(&on)(v, p)
+					g.NoCredentials = !on
+					return err
+				}},
 			}, nil)
 		}},
 		{"history_days", d.integer(&s.HistoryDays)},

@@ -249,6 +249,10 @@ type Generate struct {
 	InvitesPerOrganization  int
 	// RolesPerOrganization roles in each, their members drawn from its generated members.
 	RolesPerOrganization int
+	// NoCredentials leaves generated users without the personal API key and session each
+	// otherwise gets (YAML: credentials: false). A key and a session cost about 1 KB and a
+	// few microseconds per user, which a world of a million members may not want to pay.
+	NoCredentials bool
 }
 
 // Limits of generate, so a typo cannot ask for a world that takes minutes to build. A

@@ -1057,3 +1057,46 @@ func TestLoadingABuiltinWhateverTheClock(t *testing.T) {
 		t.Fatalf("clock after reset = %s, want the demo's now %s", got, demo.Now)
 	}
 }
+
+// credentials: false leaves generated users without a key and a session, and changes no
+// other generated data; the world still loads and its principal is a generated owner.
+func TestGenerateWithoutCredentials(t *testing.T) {
+	doc := "seed: 5\nnow: 2026-01-15T10:00:00Z\ngenerate: {organizations: 2, members_per_organization: 6, invites_per_organization: 2%s}\n"
+	with, err := mustParse(t, fmt.Sprintf(doc, "")).plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := mustParse(t, fmt.Sprintf(doc, ", credentials: false"))
+	without, err := sc.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(with.users) != len(without.users) || len(without.users) != 12 {
+		t.Fatalf("%d and %d users", len(with.users), len(without.users))
+	}
+	for i, u := range without.users {
+		if len(u.PersonalAPIKeys) != 0 || len(u.Sessions) != 0 {
+			t.Errorf("generated user %s has credentials: %+v %v", u.Email, u.PersonalAPIKeys, u.Sessions)
+		}
+		w := with.users[i]
+		w.PersonalAPIKeys, w.Sessions = nil, nil
+		if !reflect.DeepEqual(w, u) {
+			t.Errorf("user %d differs beyond credentials: %+v vs %+v", i, w, u)
+		}
+	}
+	if !reflect.DeepEqual(with.orgs, without.orgs) {
+		t.Error("switching credentials off changed the organizations")
+	}
+	srv := mustServer(t, sc)
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		for _, u := range without.users {
+			if keys := tx.APIKeysOfUser(tx.UserByEmail(u.Email).ID); len(keys) != 0 {
+				t.Errorf("%s holds %d keys", u.Email, len(keys))
+			}
+		}
+		return nil
+	})
+	if _, err := Parse("t.yaml", []byte(fmt.Sprintf(doc, ", credentials: maybe"))); err == nil || !strings.Contains(err.Error(), "generate.credentials") {
+		t.Errorf("credentials: maybe: %v", err)
+	}
+}
