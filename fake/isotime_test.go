@@ -23,7 +23,7 @@ func TestIsoTimeMatchesFormat(t *testing.T) {
 	for range 20000 {
 		times = append(times, time.Unix(r.Int64N(400*365*86400)-100*365*86400, r.Int64N(1e9)).In(zone))
 	}
-	// The whole range isoTime writes by hand (years 0 to 9999) and a little beyond, and
+	// The whole range isoTime handles (years 0 to 9999, by hand from 1970) and a little beyond, and
 	// every day around the turn of leap and non-leap years, centuries included.
 	const year0, year10000 = -62167219200, 253402300800
 	for range 20000 {
