@@ -39,4 +39,16 @@ func TestIsoTimeMatchesFormat(t *testing.T) {
 			t.Errorf("isoTime(%v) = %q, want %q", tm, got, want)
 		}
 	}
+	// One isoDate carried through all of them, as a page of members does: the date it
+	// keeps is reused only on its own day (the runs of days around the turn of the years
+	// above, and a few times an hour apart, revisit days in and out of order).
+	for i := range 500 {
+		times = append(times, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%48-i%7)*time.Hour))
+	}
+	var d isoDate
+	for _, tm := range times {
+		if got, want := string(d.appendTime(nil, tm)), ref(tm); got != want {
+			t.Fatalf("appendTime(%v) after the previous times = %q, want %q", tm, got, want)
+		}
+	}
 }

@@ -113,6 +113,7 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 		return b, err
 	}
 	b = append(b, `,"results":[`...)
+	var dates isoDate
 	for i, m := range members {
 		if i > 0 {
 			b = append(b, ',')
@@ -122,7 +123,7 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 			t := tx.SearchMatchType(m, search)
 			match = &t
 		}
-		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match); err != nil {
+		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match, &dates); err != nil {
 			return b, err
 		}
 	}
@@ -130,8 +131,8 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 }
 
 // appendMemberRecord encodes one member as memberView's memberJSON encodes, from the
-// records (timestamps written in place).
-func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string) ([]byte, error) {
+// records (timestamps written in place, the dates of their days reused through dates).
+func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string, dates *isoDate) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	if b, err = appendJSONString(b, m.ID); err != nil {
@@ -175,15 +176,15 @@ func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *str
 	}
 	// isoTime's output is plain ASCII: appendJSONString would write it between quotes as is.
 	b = append(b, `,"joined_at":"`...)
-	b = appendISOTime(b, m.JoinedAt)
+	b = dates.appendTime(b, m.JoinedAt)
 	b = append(b, `","updated_at":"`...)
-	b = appendISOTime(b, m.UpdatedAt)
+	b = dates.appendTime(b, m.UpdatedAt)
 	b = append(b, `","is_2fa_enabled":`...)
 	b = strconv.AppendBool(b, u.Is2FAEnabled)
 	b = append(b, `,"has_social_auth":`...)
 	b = strconv.AppendBool(b, u.HasSocialAuth)
 	b = append(b, `,"last_login":"`...)
-	b = appendISOTime(b, last)
+	b = dates.appendTime(b, last)
 	b = append(b, '"')
 	if match != nil {
 		b = append(b, `,"search_match_type":`...)
