@@ -316,3 +316,22 @@ func (u userBasicJSON) appendJSON(b []byte) ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
+
+// appendInt appends n in decimal, as strconv.AppendInt(b, int64(n), 10) does, with the
+// numbers below 10,000 (user ids, levels) written straight from twoDigits.
+func appendInt(b []byte, n int) []byte {
+	switch {
+	case n < 0 || n >= 10000:
+		return strconv.AppendInt(b, int64(n), 10)
+	case n < 10:
+		return append(b, byte('0'+n))
+	case n < 100:
+		return append(b, twoDigits[2*n], twoDigits[2*n+1])
+	case n < 1000:
+		lo := n % 100
+		return append(b, byte('0'+n/100), twoDigits[2*lo], twoDigits[2*lo+1])
+	default:
+		hi, lo := n/100, n%100
+		return append(b, twoDigits[2*hi], twoDigits[2*hi+1], twoDigits[2*lo], twoDigits[2*lo+1])
+	}
+}

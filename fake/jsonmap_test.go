@@ -281,3 +281,16 @@ func TestPlainJSONMatchesByteTable(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// appendInt writes what strconv writes, around every boundary of its fast paths.
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	ns := []int{math.MinInt, -10000, -1, math.MaxInt}
+	for n := 0; n <= 12000; n++ {
+		ns = append(ns, n)
+	}
+	for _, n := range ns {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+fmt.Sprint(n); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

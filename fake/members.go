@@ -139,7 +139,7 @@ func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *str
 		return b, err
 	}
 	b = append(b, `,"user":{"id":`...) // userBasicJSON, written from the record
-	b = strconv.AppendInt(b, int64(u.ID), 10)
+	b = appendInt(b, u.ID)
 	b = append(b, `,"uuid":`...)
 	if b, err = appendJSONString(b, u.UUID); err != nil {
 		return b, err
@@ -169,7 +169,7 @@ func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *str
 		return b, err
 	}
 	b = append(b, `},"level":`...)
-	b = strconv.AppendInt(b, int64(m.Level), 10)
+	b = appendInt(b, m.Level)
 	last := m.JoinedAt
 	if u.LastLogin != nil {
 		last = *u.LastLogin
