@@ -23,7 +23,7 @@ func TestIsoTimeMatchesFormat(t *testing.T) {
 	for range 20000 {
 		times = append(times, time.Unix(r.Int64N(400*365*86400)-100*365*86400, r.Int64N(1e9)).In(zone))
 	}
-	// The whole range isoTime writes by hand (years 0 to 9999) and a little beyond, and
+	// The whole range isoTime handles (years 0 to 9999, by hand from 1970) and a little beyond, and
 	// every day around the turn of leap and non-leap years, centuries included.
 	const year0, year10000 = -62167219200, 253402300800
 	for range 20000 {
@@ -37,6 +37,18 @@ func TestIsoTimeMatchesFormat(t *testing.T) {
 	for _, tm := range times {
 		if got, want := isoTime(tm), ref(tm); got != want {
 			t.Errorf("isoTime(%v) = %q, want %q", tm, got, want)
+		}
+	}
+	// One isoDate carried through all of them, as a page of members does: the date it
+	// keeps is reused only on its own day (the runs of days around the turn of the years
+	// above, and a few times an hour apart, revisit days in and out of order).
+	for i := range 500 {
+		times = append(times, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%48-i%7)*time.Hour))
+	}
+	var d isoDate
+	for _, tm := range times {
+		if got, want := string(d.appendTime(nil, tm)), ref(tm); got != want {
+			t.Fatalf("appendTime(%v) after the previous times = %q, want %q", tm, got, want)
 		}
 	}
 }

@@ -64,7 +64,7 @@ func (j *Journal) file(rec *recorder) {
 		e.Status = http.StatusOK // a handler that writes nothing answers 200
 	}
 	e.RequestBody, e.RequestBodyTruncated = cloneBytes(rec.tap.buf), rec.tap.more
-	e.ResponseBody, e.ResponseBodyTruncated = cloneBytes(rec.resp), rec.respMore
+	e.ResponseBody, e.ResponseBodyTruncated = rec.takeResponse(), rec.respMore
 	if j.size > 0 {
 		j.add(e)
 	}
@@ -86,6 +86,20 @@ func (j *Journal) finish(rec *recorder) {
 		rec.resp = resp
 	}
 	recorderPool.Put(rec)
+}
+
+// takeResponse is the start of the response body for the entry. A body written in one go
+// (writeJSON's way) was copied once, into a slice of its own size, and the entry takes
+// that slice as it is instead of a second copy; the recorder then starts the next request
+// without a scratch buffer. A slice much larger than what it holds is copied instead, so
+// that the journal does not keep the slack.
+func (rec *recorder) takeResponse() []byte {
+	b := rec.resp
+	if len(b) == 0 || cap(b)-len(b) > len(b)/8 {
+		return cloneBytes(b)
+	}
+	rec.resp = nil
+	return b
 }
 
 func cloneBytes(b []byte) []byte {

@@ -227,3 +227,70 @@ func TestSortedKeyListsFollowKeySets(t *testing.T) {
 		}
 	}
 }
+
+// plainJSON's word-at-a-time test agrees with the byte table for every byte value at every
+// position of strings shorter and longer than a word, and appendJSONString then writes what
+// encoding/json writes.
+func TestPlainJSONMatchesByteTable(t *testing.T) {
+	byTable := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if !plainJSONByte[s[i]] {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(s string) {
+		t.Helper()
+		if got, want := plainJSON(s), byTable(s); got != want {
+			t.Fatalf("plainJSON(%q) = %v, want %v", s, got, want)
+		}
+		got, err := appendJSONString(nil, s)
+		if err != nil {
+			t.Fatalf("appendJSONString(%q): %v", s, err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, bytes.TrimRight(want.Bytes(), "\n")) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+		}
+	}
+	for n := 1; n <= 17; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[pos] = byte(c)
+				check(string(b))
+				if pos > 0 { // next to a byte of the other kind
+					b[pos-1] = byte(255 - c)
+					check(string(b))
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(14, 3))
+	for range 20000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(0x1c + rng.IntN(0x66)) // mostly printable, a few controls and DEL/high bytes
+		}
+		check(string(b))
+	}
+}
+
+// appendInt writes what strconv writes, around every boundary of its fast paths.
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	ns := []int{math.MinInt, -10000, -1, math.MaxInt}
+	for n := 0; n <= 12000; n++ {
+		ns = append(ns, n)
+	}
+	for _, n := range ns {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+fmt.Sprint(n); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

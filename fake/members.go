@@ -113,6 +113,7 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 		return b, err
 	}
 	b = append(b, `,"results":[`...)
+	var dates isoDate
 	for i, m := range members {
 		if i > 0 {
 			b = append(b, ',')
@@ -122,7 +123,7 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 			t := tx.SearchMatchType(m, search)
 			match = &t
 		}
-		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match); err != nil {
+		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match, &dates); err != nil {
 			return b, err
 		}
 	}
@@ -130,15 +131,15 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 }
 
 // appendMemberRecord encodes one member as memberView's memberJSON encodes, from the
-// records (timestamps written in place).
-func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string) ([]byte, error) {
+// records (timestamps written in place, the dates of their days reused through dates).
+func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string, dates *isoDate) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	if b, err = appendJSONString(b, m.ID); err != nil {
 		return b, err
 	}
 	b = append(b, `,"user":{"id":`...) // userBasicJSON, written from the record
-	b = strconv.AppendInt(b, int64(u.ID), 10)
+	b = appendInt(b, u.ID)
 	b = append(b, `,"uuid":`...)
 	if b, err = appendJSONString(b, u.UUID); err != nil {
 		return b, err
@@ -168,22 +169,22 @@ func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *str
 		return b, err
 	}
 	b = append(b, `},"level":`...)
-	b = strconv.AppendInt(b, int64(m.Level), 10)
+	b = appendInt(b, m.Level)
 	last := m.JoinedAt
 	if u.LastLogin != nil {
 		last = *u.LastLogin
 	}
 	// isoTime's output is plain ASCII: appendJSONString would write it between quotes as is.
 	b = append(b, `,"joined_at":"`...)
-	b = appendISOTime(b, m.JoinedAt)
+	b = dates.appendTime(b, m.JoinedAt)
 	b = append(b, `","updated_at":"`...)
-	b = appendISOTime(b, m.UpdatedAt)
+	b = dates.appendTime(b, m.UpdatedAt)
 	b = append(b, `","is_2fa_enabled":`...)
 	b = strconv.AppendBool(b, u.Is2FAEnabled)
 	b = append(b, `,"has_social_auth":`...)
 	b = strconv.AppendBool(b, u.HasSocialAuth)
 	b = append(b, `,"last_login":"`...)
-	b = appendISOTime(b, last)
+	b = dates.appendTime(b, last)
 	b = append(b, '"')
 	if match != nil {
 		b = append(b, `,"search_match_type":`...)

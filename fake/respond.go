@@ -87,51 +87,44 @@ func isoTime(t time.Time) string {
 
 // appendISOTime appends isoTime(t) to dst.
 func appendISOTime(dst []byte, t time.Time) []byte {
+	var d isoDate
+	return d.appendTime(dst, t)
+}
+
+// isoDate is the civil date of the last day appendTime wrote: a page of members writes 300
+// timestamps, many of them on the same few days, and the date of a day is the costly part
+// (divisions by 146097, 36524, 1460, 365 and 153). The zero value holds no day.
+type isoDate struct {
+	days  uint64 // days since 1970-01-01, plus one (0: none yet)
+	chars [10]byte
+}
+
+// appendTime appends isoTime(t) to dst, reusing the date when t falls on d's day.
+func (d *isoDate) appendTime(dst []byte, t time.Time) []byte {
 	// The civil date from the Unix day (Howard Hinnant's days-to-civil), rather than
-	// t.Date and t.Clock, which each redo the conversion: a page of members writes 300
-	// timestamps.
+	// t.Date and t.Clock, which each redo the conversion. Unsigned, so that every division
+	// by a constant is a multiplication; times before 1970 or after 9999 take the time
+	// package's path.
 	sec := t.Unix()
-	days := sec / 86400
-	if sec%86400 < 0 {
-		days--
-	}
-	rem := int(sec - days*86400)
-	z := days + 719468
-	era := z / 146097
-	if z%146097 < 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day := int(doy - (153*mp+2)/5 + 1)
-	month := int(mp + 3)
-	if mp >= 10 {
-		month = int(mp - 9)
-	}
-	year64 := yoe + era*400
-	if month <= 2 {
-		year64++
-	}
-	if year64 < 0 || year64 > 9999 {
+	if sec < 0 || sec >= maxISOTimeSec {
 		t = t.UTC()
 		if t.Nanosecond()/1000 != 0 {
 			return t.AppendFormat(dst, "2006-01-02T15:04:05.000000Z")
 		}
 		return t.AppendFormat(dst, "2006-01-02T15:04:05Z")
 	}
-	year := int(year64)
-	hour, minute, sec2 := rem/3600, rem%3600/60, rem%60
-	us := t.Nanosecond() / 1000
-	b := [27]byte{4: '-', 7: '-', 10: 'T', 13: ':', 16: ':'}
-	put2(b[0:2], year/100)
-	put2(b[2:4], year%100)
-	put2(b[5:7], int(month))
-	put2(b[8:10], day)
-	put2(b[11:13], hour)
-	put2(b[14:16], minute)
-	put2(b[17:19], sec2)
+	days := uint64(sec) / 86400
+	rem := uint64(sec) % 86400
+	if d.days != days+1 {
+		d.days = days + 1
+		d.setDate(days)
+	}
+	b := [27]byte{10: 'T', 13: ':', 16: ':'}
+	copy(b[:10], d.chars[:])
+	put2(b[11:13], rem/3600)
+	put2(b[14:16], rem%3600/60)
+	put2(b[17:19], rem%60)
+	us := uint64(t.Nanosecond() / 1000)
 	if us == 0 {
 		b[19] = 'Z'
 		return append(dst, b[:20]...)
@@ -144,12 +137,41 @@ func appendISOTime(dst []byte, t time.Time) []byte {
 	return append(dst, b[:]...)
 }
 
+// setDate writes the date of the Unix day (years 1970 to 9999) as YYYY-MM-DD.
+func (d *isoDate) setDate(days uint64) {
+	z := days + 719468
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	month := mp + 3
+	if mp >= 10 {
+		month = mp - 9
+	}
+	year := yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	b := &d.chars
+	b[4], b[7] = '-', '-'
+	put2(b[0:2], year/100)
+	put2(b[2:4], year%100)
+	put2(b[5:7], month)
+	put2(b[8:10], day)
+}
+
+// maxISOTimeSec is 10000-01-01T00:00:00Z in Unix seconds: appendISOTime's fast path covers
+// the years 1970 to 9999.
+const maxISOTimeSec = 253402300800
+
 // twoDigits holds "00" to "99" back to back.
 const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
 	"404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
 // put2 writes n (0 to 99) as two digits into b[0:2].
-func put2(b []byte, n int) {
+func put2(b []byte, n uint64) {
 	b[0], b[1] = twoDigits[2*n], twoDigits[2*n+1]
 }
 
