@@ -41,10 +41,7 @@ func BenchmarkWriteThenRead(b *testing.B) {
 			seedInvites(b, e, n)
 			create := e.orgPath("invites/")
 			list := e.orgPath("invites/?limit=100")
-			bodies := make([]string, 16)
-			for i := range bodies {
-				bodies[i] = fmt.Sprintf(`{"target_email":"rotating%d@example.com","level":1}`, i)
-			}
+			bodies := rotatingInviteBodies("rotating")
 			b.ReportAllocs()
 			defer reportCPU(b)()
 			i := 0

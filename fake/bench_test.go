@@ -160,10 +160,7 @@ func levelBody(i int) string {
 func BenchmarkCreateInvite(b *testing.B) {
 	e := newBenchEnv(b)
 	path := e.orgPath("invites/")
-	bodies := make([]string, 16)
-	for i := range bodies {
-		bodies[i] = fmt.Sprintf(`{"target_email":"invitee%d@example.com","level":1}`, i)
-	}
+	bodies := rotatingInviteBodies("invitee")
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	i := 0
@@ -343,4 +340,14 @@ func BenchmarkJournal(b *testing.B) {
 			})
 		}
 	}
+}
+
+// rotatingInviteBodies are 16 invite bodies to <prefix><i>@example.com: sent in turn, each
+// new invite replaces the old one to its address, so the invite list keeps its size.
+func rotatingInviteBodies(prefix string) []string {
+	bodies := make([]string, 16)
+	for i := range bodies {
+		bodies[i] = fmt.Sprintf(`{"target_email":"%s%d@example.com","level":1}`, prefix, i)
+	}
+	return bodies
 }

@@ -58,16 +58,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		if i%50 == 0 {
 			v = map[string]any(nil)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-		got, err := appendJSON(nil, v)
-		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
-			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
-		}
+		wantLikeEncodingJSON(t, v)
 	}
 	if _, err := appendJSON(nil, map[string]any{"x": math.NaN()}); err == nil {
 		t.Error("NaN encoded without error")
@@ -110,16 +101,7 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 			mp.Results = nil
 		}
 		for _, v := range []jsonAppender{u, m, p, mp} {
-			var want bytes.Buffer
-			enc := json.NewEncoder(&want)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(v); err != nil {
-				t.Fatal(err)
-			}
-			got, err := appendJSON(nil, v)
-			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
-				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
-			}
+			wantLikeEncodingJSON(t, v)
 		}
 	}
 }
@@ -186,16 +168,7 @@ func TestOrganizationAppenderMatchesEncodingJSON(t *testing.T) {
 		o.Metadata.InstanceTag = pick()
 		p := page{Count: 1, Results: []any{o}}
 		for _, v := range []jsonAppender{o, p} {
-			var want bytes.Buffer
-			enc := json.NewEncoder(&want)
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(v); err != nil {
-				t.Fatal(err)
-			}
-			got, err := appendJSON(nil, v)
-			if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
-				t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want.Bytes())
-			}
+			wantLikeEncodingJSON(t, v)
 		}
 	}
 }
@@ -215,16 +188,7 @@ func TestSortedKeyListsFollowKeySets(t *testing.T) {
 		for len(m) < n {
 			m[names[r.IntN(len(names)-i%20)]] = r.IntN(10)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(m); err != nil {
-			t.Fatal(err)
-		}
-		got, err := appendJSON(nil, m)
-		if err != nil || string(got) != string(bytes.TrimRight(want.Bytes(), "\n")) {
-			t.Fatalf("appendJSON = %s (%v)\nencoding/json %s", got, err, want.Bytes())
-		}
+		wantLikeEncodingJSON(t, m)
 	}
 }
 
@@ -249,14 +213,8 @@ func TestPlainJSONMatchesByteTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("appendJSONString(%q): %v", s, err)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(s); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, bytes.TrimRight(want.Bytes(), "\n")) {
-			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+		if want := encodingJSON(t, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	}
 	for n := 1; n <= 17; n++ {
@@ -292,5 +250,28 @@ func TestAppendIntMatchesStrconv(t *testing.T) {
 		if got, want := string(appendInt([]byte("x"), n)), "x"+fmt.Sprint(n); got != want {
 			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// encodingJSON is what encoding/json writes for v (HTML left unescaped, no trailing
+// newline): the reference every appender here is held to.
+func encodingJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimRight(want.Bytes(), "\n")
+}
+
+// wantLikeEncodingJSON fails unless appendJSON writes v exactly as encoding/json does.
+func wantLikeEncodingJSON(t *testing.T, v any) {
+	t.Helper()
+	want := encodingJSON(t, v)
+	got, err := appendJSON(nil, v)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%T: appendJSON = %s (%v)\nencoding/json %s", v, got, err, want)
 	}
 }
