@@ -92,6 +92,7 @@ func TestMemberPageEncodingMatchesViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	link := "http://h/api/?limit=1&offset=2"
+	memo := new(memberMemo)
 	_ = srv.Store().Read(func(tx *store.Tx) error {
 		for _, search := range []string{"", "m1"} {
 			for _, offset := range []int{0, 7, 60, 100} {
@@ -106,9 +107,19 @@ func TestMemberPageEncodingMatchesViews(t *testing.T) {
 						want.Results[i].SearchMatchType = &s
 					}
 				}
-				got, err := appendMemberPage(nil, tx, count, &link, nil, members, search)
+				got, err := appendMemberPage(nil, tx, nil, count, &link, nil, members, search)
 				if err != nil {
 					t.Fatal(err)
+				}
+				// With a memo: the first page fills it, the second is copied from it.
+				for pass := range 2 {
+					memoized, err := appendMemberPage(nil, tx, memo, count, &link, nil, members, search)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if string(memoized) != string(got) {
+						t.Fatalf("search %q offset %d, memo pass %d:\n memo   %s\n direct %s", search, offset, pass, memoized, got)
+					}
 				}
 				viaViews, _ := want.appendJSON(nil)
 				var viaJSON bytes.Buffer

@@ -88,7 +88,7 @@ func (s *Server) listMembers(c *call) (any, error) {
 	// Encoded here, inside the read transaction, from the records themselves: no view per
 	// member, no copy of the page (BENCHMARKS.md).
 	buf := jsonBuffers.Get().(*bytes.Buffer)
-	b, err := appendMemberPage(buf.AvailableBuffer(), c.tx, count, next, previous, members, f.Search)
+	b, err := appendMemberPage(buf.AvailableBuffer(), c.tx, s.memberMemo, count, next, previous, members, f.Search)
 	if err != nil {
 		jsonBuffers.Put(buf)
 		return nil, err
@@ -100,7 +100,9 @@ func (s *Server) listMembers(c *call) (any, error) {
 // appendMemberPage encodes a page of members straight from the records, byte for byte as
 // a page struct {count, next, previous, results []memberJSON} of memberViews (with
 // search_match_type when search is given) encodes (TestMemberPageEncodingMatchesViews).
-func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string, members []*store.Membership, search string) ([]byte, error) {
+// Members whose fields have not changed since memo last encoded them are copied from it
+// (member_memo.go); a nil memo encodes every member.
+func appendMemberPage(b []byte, tx *store.Tx, memo *memberMemo, count int, next, previous *string, members []*store.Membership, search string) ([]byte, error) {
 	var err error
 	b = append(b, `{"count":`...)
 	b = strconv.AppendInt(b, int64(count), 10)
@@ -118,81 +120,18 @@ func appendMemberPage(b []byte, tx *store.Tx, count int, next, previous *string,
 		if i > 0 {
 			b = append(b, ',')
 		}
-		var match *string
-		if search != "" {
-			t := tx.SearchMatchType(m, search)
-			match = &t
-		}
-		if b, err = appendMemberRecord(b, m, tx.User(m.UserID), match, &dates); err != nil {
+		if b, err = memo.appendMember(b, m, tx.User(m.UserID), &dates); err != nil {
 			return b, err
 		}
+		if search != "" {
+			b = append(b, `,"search_match_type":`...)
+			if b, err = appendJSONString(b, tx.SearchMatchType(m, search)); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
-}
-
-// appendMemberRecord encodes one member as memberView's memberJSON encodes, from the
-// records (timestamps written in place, the dates of their days reused through dates).
-func appendMemberRecord(b []byte, m *store.Membership, u *store.User, match *string, dates *isoDate) ([]byte, error) {
-	var err error
-	b = append(b, `{"id":`...)
-	if b, err = appendJSONString(b, m.ID); err != nil {
-		return b, err
-	}
-	b = append(b, `,"user":{"id":`...) // userBasicJSON, written from the record
-	b = appendInt(b, u.ID)
-	b = append(b, `,"uuid":`...)
-	if b, err = appendJSONString(b, u.UUID); err != nil {
-		return b, err
-	}
-	b = append(b, `,"distinct_id":`...)
-	if b, err = appendJSONString(b, u.DistinctID); err != nil {
-		return b, err
-	}
-	b = append(b, `,"first_name":`...)
-	if b, err = appendJSONString(b, u.FirstName); err != nil {
-		return b, err
-	}
-	b = append(b, `,"last_name":`...)
-	if b, err = appendJSONString(b, u.LastName); err != nil {
-		return b, err
-	}
-	b = append(b, `,"email":`...)
-	if b, err = appendJSONString(b, u.Email); err != nil {
-		return b, err
-	}
-	b = append(b, `,"is_email_verified":`...)
-	b = appendPtrBool(b, u.IsEmailVerified)
-	b = append(b, `,"hedgehog_config":null,"role_at_organization":`...)
-	if u.RoleAtOrganization == "" {
-		b = append(b, "null"...)
-	} else if b, err = appendJSONString(b, u.RoleAtOrganization); err != nil {
-		return b, err
-	}
-	b = append(b, `},"level":`...)
-	b = appendInt(b, m.Level)
-	last := m.JoinedAt
-	if u.LastLogin != nil {
-		last = *u.LastLogin
-	}
-	// isoTime's output is plain ASCII: appendJSONString would write it between quotes as is.
-	b = append(b, `,"joined_at":"`...)
-	b = dates.appendTime(b, m.JoinedAt)
-	b = append(b, `","updated_at":"`...)
-	b = dates.appendTime(b, m.UpdatedAt)
-	b = append(b, `","is_2fa_enabled":`...)
-	b = strconv.AppendBool(b, u.Is2FAEnabled)
-	b = append(b, `,"has_social_auth":`...)
-	b = strconv.AppendBool(b, u.HasSocialAuth)
-	b = append(b, `,"last_login":"`...)
-	b = dates.appendTime(b, last)
-	b = append(b, '"')
-	if match != nil {
-		b = append(b, `,"search_match_type":`...)
-		if b, err = appendJSONString(b, *match); err != nil {
-			return b, err
-		}
-	}
-	return append(b, '}'), nil
 }
 
 // member resolves {user__uuid} (or @me) in the call's organization.

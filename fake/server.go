@@ -48,7 +48,8 @@ type Server struct {
 	faults       *faultSet
 	adminToken   string
 	loader       ScenarioLoader
-	builtins     []string // WithScenarioNames, for the console
+	builtins     []string    // WithScenarioNames, for the console
+	memberMemo   *memberMemo // listed members' JSON (member_memo.go)
 
 	basePath   string     // WithBasePath; "" or "/x"
 	persist    *persister // WithDataDir; nil when the state lives in memory only
@@ -188,6 +189,7 @@ func New(opts ...Option) (*Server, error) {
 		loader:       cfg.loader,
 		builtins:     cfg.builtins,
 		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
+		memberMemo:   new(memberMemo),
 	}
 	if cfg.logRequests {
 		s.journal.onFile = s.logRequest
