@@ -158,6 +158,11 @@ type Journal struct {
 	n     int       // entries held
 	bytes int       // their Cost
 	seq   int64
+	// spare holds response bodies of evicted entries that filled the body limit exactly,
+	// for the next full-size response to be kept in (spareBody): under load the journal is
+	// full, every request evicts one, and an 8 KiB copy per request was most of what a
+	// page of members allocated. No one else holds them: Requests and Last hand out copies.
+	spare [][]byte
 
 	// onFile, when set (WithRequestLogging), sees every request as it is filed.
 	onFile func(Request)
@@ -194,7 +199,7 @@ func (j *Journal) Bytes() int {
 // Clear forgets every recorded request (IDs keep counting).
 func (j *Journal) Clear() {
 	j.mu.Lock()
-	j.ring, j.head, j.n, j.bytes = nil, 0, 0, 0
+	j.ring, j.head, j.n, j.bytes, j.spare = nil, 0, 0, 0, nil
 	j.mu.Unlock()
 }
 
@@ -205,10 +210,36 @@ func (j *Journal) Requests(f RequestFilter) []Request {
 	var out []Request
 	j.each(func(r *Request) {
 		if f.match(r) {
-			out = append(out, *r)
+			out = append(out, r.detached())
 		}
 	})
 	return out
+}
+
+// detached is a copy of the entry whose bodies are its own: the journal recycles the
+// bodies of the entries it drops.
+func (r *Request) detached() Request {
+	c := *r
+	c.RequestBody, c.ResponseBody = cloneBytes(r.RequestBody), cloneBytes(r.ResponseBody)
+	return c
+}
+
+// maxSpareBodies bounds the journal's spare bodies (8 KiB each by default).
+const maxSpareBodies = 16
+
+// spareBody returns an empty slice of capacity bodyLimit that no entry uses any longer, or
+// nil.
+func (j *Journal) spareBody() []byte {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := len(j.spare)
+	if n == 0 {
+		return nil
+	}
+	b := j.spare[n-1]
+	j.spare[n-1] = nil
+	j.spare = j.spare[:n-1]
+	return b[:0]
 }
 
 // Last returns the most recent request, if any.
@@ -218,7 +249,7 @@ func (j *Journal) Last() (Request, bool) {
 	if j.n == 0 {
 		return Request{}, false
 	}
-	return j.ring[(j.head+j.n-1)%len(j.ring)], true
+	return j.ring[(j.head+j.n-1)%len(j.ring)].detached(), true
 }
 
 // Count returns how many recorded requests have the method ("" = any) and path (a
@@ -318,6 +349,9 @@ func (j *Journal) add(r Request) {
 	for j.n > 0 && (j.n >= j.size || (j.maxBytes > 0 && j.bytes+cost > j.maxBytes)) {
 		old := &j.ring[j.head]
 		j.bytes -= old.Cost()
+		if b := old.ResponseBody; cap(b) == j.bodyLimit && len(b) == cap(b) && len(j.spare) < maxSpareBodies {
+			j.spare = append(j.spare, b)
+		}
 		*old = Request{} // let its bodies go
 		j.head = (j.head + 1) % len(j.ring)
 		j.n--

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 )
@@ -57,5 +58,56 @@ func TestJournalBoundedInBytes(t *testing.T) {
 	srv.Journal().Clear()
 	if srv.Journal().Bytes() != 0 || srv.Journal().Len() != 0 {
 		t.Errorf("after Clear: %d entries, %d bytes", srv.Journal().Len(), srv.Journal().Bytes())
+	}
+}
+
+// The journal keeps full-size bodies of the entries it drops for the next ones (issue #14),
+// so what it hands out must be copies: an entry read earlier keeps its body however many
+// requests come after it, and the recycling does happen (a full journal files a full-size
+// body without allocating one).
+func TestJournalRecyclesDroppedBodiesOnlyItsOwn(t *testing.T) {
+	srv, err := New(WithSeed(1), WithJournalSize(3), WithJournalBodyLimit(64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := srv.Defaults()
+	// Each invite answers with its own id first, so a recycled body would show.
+	invite := func(i int) string {
+		w := serveInProcess(t, srv, "POST", "/api/organizations/"+d.OrganizationID+"/invites/", fmt.Sprintf(`{"target_email":"r%d@recycle.test"}`, i))
+		if w.Code != 201 || w.Body.Len() <= 64 {
+			t.Fatalf("POST invite = %d %s", w.Code, w.Body)
+		}
+		return w.Body.String()[:64]
+	}
+	served := invite(0)
+	first, _ := srv.Journal().Last()
+	listed := srv.Journal().Requests(RequestFilter{})
+	if string(first.ResponseBody) != served || len(listed) != 1 || string(listed[0].ResponseBody) != served {
+		t.Fatalf("journal holds %q, served %q", first.ResponseBody, served)
+	}
+	for i := 1; i <= 20; i++ {
+		invite(i)
+	}
+	if string(first.ResponseBody) != served || string(listed[0].ResponseBody) != served {
+		t.Fatalf("an entry handed out earlier changed:\n Last     %q\n Requests %q\n served   %q", first.ResponseBody, listed[0].ResponseBody, served)
+	}
+	j := srv.Journal()
+	j.mu.Lock()
+	spares := len(j.spare)
+	j.mu.Unlock()
+	if spares == 0 {
+		t.Fatalf("no dropped body was kept for reuse")
+	}
+	rec := &recorder{j: j, ResponseWriter: discardWriter{}, wroteHead: true}
+	body := bytes.Repeat([]byte("x"), 100)
+	allocs := testing.AllocsPerRun(10, func() {
+		rec.resp = nil
+		_, _ = rec.Write(body)
+		j.mu.Lock()
+		j.spare = append(j.spare, rec.resp) // dropped again, as the next eviction would
+		j.mu.Unlock()
+	})
+	if allocs != 0 {
+		t.Errorf("a full-size body with a spare one available allocated %v times", allocs)
 	}
 }

@@ -65,11 +65,13 @@ func (j *Journal) file(rec *recorder) {
 	}
 	e.RequestBody, e.RequestBodyTruncated = cloneBytes(rec.tap.buf), rec.tap.more
 	e.ResponseBody, e.ResponseBodyTruncated = rec.takeResponse(), rec.respMore
-	if j.size > 0 {
-		j.add(e)
-	}
+	// The logger sees the entry before the journal holds it: once held, its bodies may be
+	// recycled after it is dropped.
 	if j.onFile != nil {
 		j.onFile(e)
+	}
+	if j.size > 0 {
+		j.add(e)
 	}
 }
 
@@ -166,6 +168,12 @@ func (rec *recorder) Write(p []byte) (int, error) {
 		rec.WriteHeader(http.StatusOK)
 	}
 	if room := rec.j.bodyLimit - len(rec.resp); room > 0 {
+		if len(rec.resp) == 0 && len(p) >= room && cap(rec.resp) < room {
+			// A body that fills the limit at once: keep it in a body the journal dropped.
+			if b := rec.j.spareBody(); b != nil {
+				rec.resp = b
+			}
+		}
 		rec.resp = append(rec.resp, p[:min(room, len(p))]...)
 		if len(p) > room {
 			rec.respMore = true
