@@ -52,6 +52,14 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 			}
 		}
 		return append(b, ']'), nil
+	case []string: // typed slices of views (projects' available_setup_task_ids, settings)
+		return appendJSONList(b, x, appendJSONString)
+	case []int:
+		return appendJSONList(b, x, func(b []byte, n int) ([]byte, error) { return strconv.AppendInt(b, int64(n), 10), nil })
+	case []map[string]any: // projects' product_intents
+		return appendJSONList(b, x, func(b []byte, m map[string]any) ([]byte, error) { return appendJSON(b, m) })
+	case *string:
+		return appendPtrString(b, x)
 	case map[string]any:
 		if x == nil {
 			return append(b, "null"...), nil
@@ -74,6 +82,25 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		return append(b, '}'), nil
 	}
 	return appendJSONSlow(b, v)
+}
+
+// appendJSONList writes a typed slice as encoding/json does: null when nil, else its
+// elements in brackets.
+func appendJSONList[T any](b []byte, list []T, appendOne func([]byte, T) ([]byte, error)) ([]byte, error) {
+	if list == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for i, e := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendOne(b, e); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // sortedKeyLists remembers, per number of keys, the sorted keys of the last large map

@@ -33,7 +33,30 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		case k == 6:
 			return floats[r.IntN(len(floats))]
 		case k == 7:
-			return []string{"typed", "slice"} // encoding/json's path
+			// typed values appendJSON writes itself, and one it leaves to encoding/json
+			switch r.IntN(9) {
+			case 0:
+				return []string(nil)
+			case 1:
+				return []string{strs[r.IntN(len(strs))], strs[r.IntN(len(strs))]}
+			case 2:
+				return []int{r.IntN(2000) - 1000, 7}
+			case 3:
+				return []int{}
+			case 4:
+				return []map[string]any(nil)
+			case 5:
+				if depth < 4 {
+					return []map[string]any{{strs[r.IntN(len(strs))]: gen(depth + 1)}, {}}
+				}
+				return []map[string]any{}
+			case 6:
+				return (*string)(nil)
+			case 7:
+				s := strs[r.IntN(len(strs))]
+				return &s
+			}
+			return map[string]string{"typed": "map"} // encoding/json's path
 		case k == 8 && depth < 4:
 			n := r.IntN(4)
 			l := make([]any, n)

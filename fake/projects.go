@@ -37,7 +37,7 @@ func projectView(c *call, p *store.Project) map[string]any {
 	out["ingested_event"] = p.IngestedEvent
 	out["is_pending_deletion"] = p.IsPendingDeletion
 	out["effective_membership_level"] = level
-	out["user_access_level"] = map[int]string{store.LevelMember: "member", store.LevelAdmin: "admin", store.LevelOwner: "admin"}[level]
+	out["user_access_level"] = userAccessLevel(level)
 	out["has_group_types"] = false
 	out["group_types"] = []any{}
 	out["live_events_token"] = nil
@@ -47,6 +47,18 @@ func projectView(c *call, p *store.Project) map[string]any {
 	out["available_setup_task_ids"] = []string{}
 	out["managed_viewsets"] = map[string]any{}
 	return out
+}
+
+// userAccessLevel is a project's user_access_level for a member of the organization at
+// that level ("" for none).
+func userAccessLevel(level int) string {
+	switch level {
+	case store.LevelMember:
+		return "member"
+	case store.LevelAdmin, store.LevelOwner:
+		return "admin"
+	}
+	return ""
 }
 
 // targetProject resolves {id} (an integer or @current) in the call's organization.
