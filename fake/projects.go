@@ -10,45 +10,6 @@ import (
 	"github.com/fakehog/fakehog/fake/store"
 )
 
-// projectView renders PostHog's ProjectBackwardCompat (the full project shape) for the
-// calling member.
-func projectView(c *call, p *store.Project) map[string]any {
-	out := make(map[string]any, len(p.Settings)+24)
-	for k, v := range p.Settings {
-		out[k] = v
-	}
-	intents := make([]map[string]any, 0, len(p.ProductIntents))
-	for _, pi := range p.ProductIntents {
-		intents = append(intents, map[string]any{"product_type": pi.ProductType, "created_at": isoTime(pi.CreatedAt),
-			"onboarding_completed_at": isoTimePtr(pi.OnboardingCompletedAt), "updated_at": isoTime(pi.UpdatedAt)})
-	}
-	level := c.member.Level
-	out["id"] = p.ID
-	out["project_id"] = p.ID
-	out["uuid"] = p.UUID
-	out["organization"] = p.OrgID
-	out["name"] = p.Name
-	out["api_token"] = p.APIToken
-	out["secret_api_token"] = p.SecretAPIToken
-	out["secret_api_token_backup"] = p.SecretAPITokenBackup
-	out["created_at"] = isoTime(p.CreatedAt)
-	out["updated_at"] = isoTime(p.UpdatedAt)
-	out["is_demo"] = p.IsDemo
-	out["ingested_event"] = p.IngestedEvent
-	out["is_pending_deletion"] = p.IsPendingDeletion
-	out["effective_membership_level"] = level
-	out["user_access_level"] = userAccessLevel(level)
-	out["has_group_types"] = false
-	out["group_types"] = []any{}
-	out["live_events_token"] = nil
-	out["default_modifiers"] = map[string]any{}
-	out["person_on_events_querying_enabled"] = true
-	out["product_intents"] = intents
-	out["available_setup_task_ids"] = []string{}
-	out["managed_viewsets"] = map[string]any{}
-	return out
-}
-
 // userAccessLevel is a project's user_access_level for a member of the organization at
 // that level ("" for none).
 func userAccessLevel(level int) string {
@@ -257,11 +218,10 @@ func (s *Server) projectGenerateConversationsPublicToken(c *call) (any, error) {
 }
 
 // environmentView is the project as /api/environments/{id}/ answers it (PostHog's
-// TeamSerializer: the project's fields plus the environment's own project_id).
-func environmentView(c *call, p *store.Project) map[string]any {
-	out := projectView(c, p)
-	out["project_id"] = p.ID
-	return out
+// TeamSerializer: the project's fields plus the environment's own project_id, which for
+// fakehog's one environment per project is the project's id, as projectView has it).
+func environmentView(c *call, p *store.Project) *projectJSON {
+	return projectView(c, p)
 }
 
 func (s *Server) getEnvironment(c *call) (any, error) {
