@@ -158,10 +158,10 @@ type Journal struct {
 	n     int       // entries held
 	bytes int       // their Cost
 	seq   int64
-	// spare holds response bodies of evicted entries that filled the body limit exactly,
-	// for the next full-size response to be kept in (spareBody): under load the journal is
-	// full, every request evicts one, and an 8 KiB copy per request was most of what a
-	// page of members allocated. No one else holds them: Requests and Last hand out copies.
+	// spare holds response bodies of dropped entries, for new entries of about their size
+	// (spareBody, spareFor): under load the journal is full, every request drops one, and
+	// copying each response for the journal was most of what a request allocated. No one
+	// else holds them: Requests and Last hand out copies.
 	spare [][]byte
 
 	// onFile, when set (WithRequestLogging), sees every request as it is filed.
@@ -224,22 +224,51 @@ func (r *Request) detached() Request {
 	return c
 }
 
-// maxSpareBodies bounds the journal's spare bodies (8 KiB each by default).
-const maxSpareBodies = 16
+// maxSpareBodies bounds the journal's spare bodies; minSpareBody is the smallest worth
+// keeping.
+const (
+	maxSpareBodies = 16
+	minSpareBody   = 512
+)
 
 // spareBody returns an empty slice of capacity bodyLimit that no entry uses any longer, or
 // nil.
 func (j *Journal) spareBody() []byte {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	n := len(j.spare)
-	if n == 0 {
+	if b := j.spareFor(j.bodyLimit); b != nil {
+		return b[:0]
+	}
+	return nil
+}
+
+// spareFor returns a slice of length n that no entry uses any longer, its capacity at most
+// an eighth over n (the byte bound counts capacities), or nil.
+func (j *Journal) spareFor(n int) []byte {
+	if n < minSpareBody {
 		return nil
 	}
-	b := j.spare[n-1]
-	j.spare[n-1] = nil
-	j.spare = j.spare[:n-1]
-	return b[:0]
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for k := len(j.spare) - 1; k >= 0; k-- {
+		if b := j.spare[k]; cap(b) >= n && cap(b)-n <= n/8 {
+			last := len(j.spare) - 1
+			j.spare[k], j.spare[last] = j.spare[last], nil
+			j.spare = j.spare[:last]
+			return b[:n]
+		}
+	}
+	return nil
+}
+
+// keepSpare keeps a dropped entry's body for reuse, replacing an older spare when there
+// are enough (so that the spares follow the sizes being answered). j.mu must be held.
+func (j *Journal) keepSpare(b []byte) {
+	switch {
+	case cap(b) < minSpareBody:
+	case len(j.spare) < maxSpareBodies:
+		j.spare = append(j.spare, b)
+	default:
+		j.spare[j.seq%maxSpareBodies] = b
+	}
 }
 
 // Last returns the most recent request, if any.
@@ -349,9 +378,7 @@ func (j *Journal) add(r Request) {
 	for j.n > 0 && (j.n >= j.size || (j.maxBytes > 0 && j.bytes+cost > j.maxBytes)) {
 		old := &j.ring[j.head]
 		j.bytes -= old.Cost()
-		if b := old.ResponseBody; cap(b) == j.bodyLimit && len(b) == cap(b) && len(j.spare) < maxSpareBodies {
-			j.spare = append(j.spare, b)
-		}
+		j.keepSpare(old.ResponseBody)
 		*old = Request{} // let its bodies go
 		j.head = (j.head + 1) % len(j.ring)
 		j.n--

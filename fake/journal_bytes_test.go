@@ -66,7 +66,7 @@ func TestJournalBoundedInBytes(t *testing.T) {
 // requests come after it, and the recycling does happen (a full journal files a full-size
 // body without allocating one).
 func TestJournalRecyclesDroppedBodiesOnlyItsOwn(t *testing.T) {
-	srv, err := New(WithSeed(1), WithJournalSize(3), WithJournalBodyLimit(64))
+	srv, err := New(WithSeed(1), WithJournalSize(3), WithJournalBodyLimit(520))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +74,10 @@ func TestJournalRecyclesDroppedBodiesOnlyItsOwn(t *testing.T) {
 	// Each invite answers with its own id first, so a recycled body would show.
 	invite := func(i int) string {
 		w := serveInProcess(t, srv, "POST", "/api/organizations/"+d.OrganizationID+"/invites/", fmt.Sprintf(`{"target_email":"r%d@recycle.test"}`, i))
-		if w.Code != 201 || w.Body.Len() <= 64 {
+		if w.Code != 201 || w.Body.Len() <= 520 {
 			t.Fatalf("POST invite = %d %s", w.Code, w.Body)
 		}
-		return w.Body.String()[:64]
+		return w.Body.String()[:520]
 	}
 	served := invite(0)
 	first, _ := srv.Journal().Last()
@@ -99,7 +99,7 @@ func TestJournalRecyclesDroppedBodiesOnlyItsOwn(t *testing.T) {
 		t.Fatalf("no dropped body was kept for reuse")
 	}
 	rec := &recorder{j: j, ResponseWriter: discardWriter{}, wroteHead: true}
-	body := bytes.Repeat([]byte("x"), 100)
+	body := bytes.Repeat([]byte("x"), 700)
 	allocs := testing.AllocsPerRun(10, func() {
 		rec.resp = nil
 		_, _ = rec.Write(body)
@@ -109,5 +109,24 @@ func TestJournalRecyclesDroppedBodiesOnlyItsOwn(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("a full-size body with a spare one available allocated %v times", allocs)
+	}
+	// A shorter body, kept from a larger scratch buffer, goes into a spare of about its size.
+	j = newJournal(3, 4096, 0)
+	rec = &recorder{j: j, ResponseWriter: discardWriter{}, wroteHead: true}
+	long := bytes.Repeat([]byte("y"), 1000)
+	scratch := make([]byte, 0, 4096)
+	j.spare = append(j.spare, make([]byte, 1100))
+	allocs = testing.AllocsPerRun(10, func() {
+		rec.resp = append(scratch[:0], long...)
+		kept := rec.takeResponse()
+		if string(kept) != string(long) || cap(kept) != 1100 {
+			t.Fatalf("kept %d bytes in a slice of %d", len(kept), cap(kept))
+		}
+		j.mu.Lock()
+		j.spare = append(j.spare, kept)
+		j.mu.Unlock()
+	})
+	if allocs != 0 {
+		t.Errorf("a shorter body with a spare one of its size allocated %v times", allocs)
 	}
 }

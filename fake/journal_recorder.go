@@ -94,10 +94,15 @@ func (j *Journal) finish(rec *recorder) {
 // (writeJSON's way) was copied once, into a slice of its own size, and the entry takes
 // that slice as it is instead of a second copy; the recorder then starts the next request
 // without a scratch buffer. A slice much larger than what it holds is copied instead, so
-// that the journal does not keep the slack.
+// that the journal does not keep the slack: into a dropped entry's body of about that size
+// when the journal has one.
 func (rec *recorder) takeResponse() []byte {
 	b := rec.resp
 	if len(b) == 0 || cap(b)-len(b) > len(b)/8 {
+		if spare := rec.j.spareFor(len(b)); spare != nil {
+			copy(spare, b) // into the body of an entry the journal dropped
+			return spare
+		}
 		return cloneBytes(b)
 	}
 	rec.resp = nil
