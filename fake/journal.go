@@ -159,7 +159,7 @@ type Journal struct {
 	bytes int       // their Cost
 	seq   int64
 	// spare holds response bodies of dropped entries, for new entries of about their size
-	// (spareBody, spareFor): under load the journal is full, every request drops one, and
+	// (spareFor): under load the journal is full, every request drops one, and
 	// copying each response for the journal was most of what a request allocated. No one
 	// else holds them: Requests and Last hand out copies.
 	spare [][]byte
@@ -231,17 +231,13 @@ const (
 	minSpareBody   = 512
 )
 
-// spareBody returns an empty slice of capacity bodyLimit that no entry uses any longer, or
-// nil.
-func (j *Journal) spareBody() []byte {
-	if b := j.spareFor(j.bodyLimit); b != nil {
-		return b[:0]
-	}
-	return nil
-}
+// fitsBody reports whether a slice of that capacity may hold an entry's body of n bytes:
+// at most a quarter more. The byte bound counts capacities, so slack is not kept; a copy of
+// n bytes of its own has up to a fifth more, the allocator's size classes being that far
+// apart.
+func fitsBody(capacity, n int) bool { return capacity >= n && capacity-n <= n/4 }
 
-// spareFor returns a slice of length n that no entry uses any longer, its capacity at most
-// an eighth over n (the byte bound counts capacities), or nil.
+// spareFor returns a slice of length n that no entry uses any longer (fitsBody), or nil.
 func (j *Journal) spareFor(n int) []byte {
 	if n < minSpareBody {
 		return nil
@@ -249,7 +245,7 @@ func (j *Journal) spareFor(n int) []byte {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for k := len(j.spare) - 1; k >= 0; k-- {
-		if b := j.spare[k]; cap(b) >= n && cap(b)-n <= n/8 {
+		if b := j.spare[k]; fitsBody(cap(b), n) {
 			last := len(j.spare) - 1
 			j.spare[k], j.spare[last] = j.spare[last], nil
 			j.spare = j.spare[:last]

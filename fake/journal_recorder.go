@@ -98,7 +98,7 @@ func (j *Journal) finish(rec *recorder) {
 // when the journal has one.
 func (rec *recorder) takeResponse() []byte {
 	b := rec.resp
-	if len(b) == 0 || cap(b)-len(b) > len(b)/8 {
+	if len(b) == 0 || !fitsBody(cap(b), len(b)) {
 		if spare := rec.j.spareFor(len(b)); spare != nil {
 			copy(spare, b) // into the body of an entry the journal dropped
 			return spare
@@ -173,10 +173,11 @@ func (rec *recorder) Write(p []byte) (int, error) {
 		rec.WriteHeader(http.StatusOK)
 	}
 	if room := rec.j.bodyLimit - len(rec.resp); room > 0 {
-		if len(rec.resp) == 0 && len(p) >= room && cap(rec.resp) < room {
-			// A body that fills the limit at once: keep it in a body the journal dropped.
-			if b := rec.j.spareBody(); b != nil {
-				rec.resp = b
+		if need := min(room, len(p)); len(rec.resp) == 0 && cap(rec.resp) < need {
+			// No scratch buffer (the last entry took it): keep this write in a body the
+			// journal dropped, when it has one of about this size.
+			if b := rec.j.spareFor(need); b != nil {
+				rec.resp = b[:0]
 			}
 		}
 		rec.resp = append(rec.resp, p[:min(room, len(p))]...)
