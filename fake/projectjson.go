@@ -6,8 +6,6 @@ package fake
 // entries) and sorting its keys was most of a PATCH project.
 
 import (
-	"encoding/json"
-
 	"github.com/fakehog/fakehog/fake/store"
 )
 
@@ -55,8 +53,16 @@ type projectJSON struct {
 	own      [projectOwnFields]any
 }
 
-// projectView renders the project for the calling member.
-func projectView(c *call, p *store.Project) *projectJSON {
+// projectView renders the project for the calling member, encoded at once: the view reads
+// the record's settings map, which later writes change, so it must not outlive the
+// handler's transaction.
+func projectView(c *call, p *store.Project) (any, error) {
+	return encodedNow(projectJSONOf(c, p))
+}
+
+// projectJSONOf is the project's view for the calling member; it shares the record's
+// settings.
+func projectJSONOf(c *call, p *store.Project) *projectJSON {
 	intents := make([]map[string]any, 0, len(p.ProductIntents))
 	for _, pi := range p.ProductIntents {
 		intents = append(intents, map[string]any{"product_type": pi.ProductType, "created_at": isoTime(pi.CreatedAt),
@@ -127,8 +133,3 @@ func (v *projectJSON) appendJSON(b []byte) ([]byte, error) {
 	}
 	return append(b, '}'), nil
 }
-
-// MarshalJSON encodes the view as appendJSON does, for encoding/json callers.
-func (v *projectJSON) MarshalJSON() ([]byte, error) { return v.appendJSON(nil) }
-
-var _ json.Marshaler = (*projectJSON)(nil)

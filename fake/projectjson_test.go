@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,7 +98,7 @@ func TestProjectViewMatchesMap(t *testing.T) {
 			p.ProductIntents = []store.ProductIntent{{ProductType: "product_analytics", CreatedAt: done, UpdatedAt: done, OnboardingCompletedAt: &done}}
 		}
 		level := []int{store.LevelMember, store.LevelAdmin, store.LevelOwner, 0}[n%4]
-		got, err := projectView(&call{member: &store.Membership{Level: level}}, &p).appendJSON(nil)
+		got, err := projectJSONOf(&call{member: &store.Membership{Level: level}}, &p).appendJSON(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,4 +112,39 @@ func TestProjectViewMatchesMap(t *testing.T) {
 			t.Fatalf("project %d (level %d):\n got  %s\n want %s", n, level, got, want.Bytes())
 		}
 	}
+}
+
+// Views are read while the project changes, from several goroutines at once: the view must
+// be encoded inside the handler's transaction, since it reads the record's settings (run
+// with -race; a view encoded after its transaction fails here as a data race or as
+// "concurrent map read and map write").
+func TestProjectViewUnderConcurrentWrites(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/organizations/" + e.d.OrganizationID + "/projects/" + strconv.Itoa(e.d.ProjectID) + "/"
+	envPath := "/api/environments/" + strconv.Itoa(e.d.ProjectID) + "/"
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				var r *resp
+				switch g {
+				case 0:
+					r = e.sendUnchecked("PATCH", path, map[string]any{"name": "P" + strconv.Itoa(i), "timezone": []string{"UTC", "Europe/Paris"}[i%2]})
+				case 1:
+					r = e.sendUnchecked("PATCH", envPath, map[string]any{"anonymize_ips": i%2 == 0})
+				case 2:
+					r = e.sendUnchecked("GET", path, nil)
+				default:
+					r = e.sendUnchecked("GET", envPath, nil)
+				}
+				if r.Status != 200 || !r.JSON.Get("name").Exists() {
+					t.Errorf("goroutine %d, request %d: %d %s", g, i, r.Status, r.Body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -61,7 +61,7 @@ func (s *Server) createProject(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) getProject(c *call) (any, error) {
@@ -69,7 +69,7 @@ func (s *Server) getProject(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) updateProject(c *call) (any, error) {
@@ -84,7 +84,7 @@ func (s *Server) updateProject(c *call) (any, error) {
 	if err := c.tx.UpdateProject(p, c.member, vals, c.writeMode() == store.Replace); err != nil {
 		return nil, err
 	}
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) deleteProject(c *call) (any, error) {
@@ -139,7 +139,7 @@ func (c *call) projectTokenAction(act func(p *store.Project, m *store.Membership
 	if err := act(p, c.member); err != nil {
 		return nil, err
 	}
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) projectResetToken(c *call) (any, error) {
@@ -170,7 +170,7 @@ func (s *Server) projectAddProductIntent(c *call) (any, error) {
 		return nil, err
 	}
 	c.tx.AddProductIntent(p, vals.Str("product_type"))
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) projectCompleteProductOnboarding(c *call) (any, error) {
@@ -187,7 +187,7 @@ func (s *Server) projectCompleteProductOnboarding(c *call) (any, error) {
 		return nil, store.HandMade(400, map[string]any{"error": "product_type is required"})
 	}
 	c.tx.CompleteProductOnboarding(p, c.member, pt)
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) projectChangeOrganization(c *call) (any, error) {
@@ -202,7 +202,7 @@ func (s *Server) projectChangeOrganization(c *call) (any, error) {
 	if err := c.tx.MoveProject(p, c.user, c.tx.Org(vals.Str("organization_id"))); err != nil {
 		return nil, err
 	}
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 func (s *Server) projectGenerateConversationsPublicToken(c *call) (any, error) {
@@ -214,13 +214,13 @@ func (s *Server) projectGenerateConversationsPublicToken(c *call) (any, error) {
 		return nil, store.Forbidden("You don't have sufficient permissions in the project.")
 	}
 	c.tx.GenerateConversationsPublicToken(p)
-	return projectView(c, p), nil
+	return projectView(c, p)
 }
 
 // environmentView is the project as /api/environments/{id}/ answers it (PostHog's
 // TeamSerializer: the project's fields plus the environment's own project_id, which for
 // fakehog's one environment per project is the project's id, as projectView has it).
-func environmentView(c *call, p *store.Project) *projectJSON {
+func environmentView(c *call, p *store.Project) (any, error) {
 	return projectView(c, p)
 }
 
@@ -229,7 +229,7 @@ func (s *Server) getEnvironment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return environmentView(c, p), nil
+	return environmentView(c, p)
 }
 
 func (s *Server) updateEnvironment(c *call) (any, error) {
@@ -240,5 +240,5 @@ func (s *Server) updateEnvironment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return environmentView(c, p), nil
+	return environmentView(c, p)
 }
