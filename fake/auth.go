@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fakehog/fakehog/fake/store"
 )
@@ -315,20 +316,19 @@ func (c *call) requireAdmin() error {
 	return nil
 }
 
-// touchKey bumps the key's last_used_at (at most hourly) outside the request's transaction.
+// keyStale reports whether a key's last_used_at is due for its (at most hourly) bump: read
+// inside the request's transaction, so that a request pays no second one to find out.
+func keyStale(k *store.PersonalAPIKey, now time.Time) bool {
+	return k.LastUsedAt == nil || now.Sub(*k.LastUsedAt).Hours() >= 1
+}
+
+// touchKey bumps the key's last_used_at, outside the request's transaction (keyStale said
+// it was due).
 func (s *Server) touchKey(k *store.PersonalAPIKey) {
 	if s.persist != nil && s.persist.replay {
 		return // last_used_at is bookkeeping, not a logged write: replay leaves it be
 	}
-	now := s.now()
-	var stale bool
-	_ = s.store.Read(func(tx *store.Tx) error {
-		stale = k.LastUsedAt == nil || now.Sub(*k.LastUsedAt).Hours() >= 1
-		return nil
-	})
-	if stale {
-		s.persistedTouch(k.ID)
-	}
+	s.persistedTouch(k.ID)
 }
 
 var _ = http.MethodGet

@@ -23,6 +23,10 @@ const corsAllowHeaders = "accept, authorization, content-type, user-agent, x-csr
 	"x-highlight-request, x-datadome-clientid, x-posthog-token, x-b3-sampled, x-b3-spanid, x-b3-traceid, " +
 	"x-b3-parentspanid, b3"
 
+// varyOrigin is the Vary header every CORS answer carries, shared rather than allocated
+// per request, as jsonContentType is (a full slice is never appended to in place).
+var varyOrigin = []string{"origin"}
+
 // corsAllowMethods is django-cors-headers' default_methods.
 const corsAllowMethods = "DELETE, GET, OPTIONS, PATCH, POST, PUT"
 
@@ -48,7 +52,11 @@ func cors(w http.ResponseWriter, r *http.Request, path string) bool {
 		return false
 	}
 	h := w.Header()
-	h.Add("Vary", "origin")
+	if vary, ok := h["Vary"]; ok {
+		h["Vary"] = append(vary, "origin")
+	} else {
+		h["Vary"] = varyOrigin
+	}
 	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 	origin := r.Header.Get("Origin")
 	if origin != "" {

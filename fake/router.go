@@ -55,17 +55,19 @@ type route struct {
 // call is one request on its way through: who asked, for which organization, within which
 // transaction.
 type call struct {
-	s      *Server
-	w      http.ResponseWriter
-	r      *http.Request
-	route  *route
-	vars   map[string]string
-	tx     *store.Tx
-	user   *store.User
-	key    *store.PersonalAPIKey // nil when authenticated by session
-	org    *store.Organization
-	member *store.Membership
-	body   *requestBody
+	s     *Server
+	w     http.ResponseWriter
+	r     *http.Request
+	route *route
+	vars  map[string]string
+	tx    *store.Tx
+	user  *store.User
+	key   *store.PersonalAPIKey // nil when authenticated by session
+	// keyStale: the key's last_used_at is due for its hourly bump (keyStale).
+	keyStale bool
+	org      *store.Organization
+	member   *store.Membership
+	body     *requestBody
 }
 
 // pathGroup is every route sharing one path template.
@@ -173,6 +175,9 @@ func (s *Server) groupHandler(g *pathGroup) varsHandler {
 		run := func(tx *store.Tx) error {
 			c.tx = tx
 			err := c.authorize(g)
+			if c.key != nil {
+				c.keyStale = keyStale(c.key, tx.Now())
+			}
 			if rec != nil {
 				rec.identify(c)
 			}
@@ -199,7 +204,7 @@ func (s *Server) groupHandler(g *pathGroup) varsHandler {
 		} else {
 			err = s.writeInStore(r, body, run)
 		}
-		if c.key != nil {
+		if c.key != nil && c.keyStale {
 			s.touchKey(c.key)
 		}
 		if err != nil {
