@@ -120,6 +120,20 @@ func BenchmarkListMembers(b *testing.B) {
 	}
 }
 
+// BenchmarkListMembersUnmemoized is BenchmarkListMembers with every member encoded afresh,
+// as when all of them changed since the last page: the page without the member memo.
+func BenchmarkListMembersUnmemoized(b *testing.B) {
+	e := newBenchEnv(b)
+	e.srv.memberMemo = nil
+	seedMembers(b, e, 1000)
+	path := e.orgPath("members/?limit=100")
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		e.serve(b, "GET", path, "", 200)
+	}
+}
+
 // BenchmarkGetMember reads one membership (its github_login view: the detail route itself only
 // serves PATCH, PUT and DELETE).
 func BenchmarkGetMember(b *testing.B) {

@@ -69,14 +69,25 @@ func (f *memberFields) appendJSON(b []byte, dates *isoDate) ([]byte, error) {
 	}
 	b = append(b, `,"user":{"id":`...) // userBasicJSON
 	b = appendInt(b, f.userID)
-	for _, s := range [...]struct{ key, value string }{
-		{`,"uuid":`, f.uuid}, {`,"distinct_id":`, f.distinctID}, {`,"first_name":`, f.firstName},
-		{`,"last_name":`, f.lastName}, {`,"email":`, f.email},
-	} {
-		b = append(b, s.key...)
-		if b, err = appendJSONString(b, s.value); err != nil {
-			return b, err
-		}
+	b = append(b, `,"uuid":`...)
+	if b, err = appendJSONString(b, f.uuid); err != nil {
+		return b, err
+	}
+	b = append(b, `,"distinct_id":`...)
+	if b, err = appendJSONString(b, f.distinctID); err != nil {
+		return b, err
+	}
+	b = append(b, `,"first_name":`...)
+	if b, err = appendJSONString(b, f.firstName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"last_name":`...)
+	if b, err = appendJSONString(b, f.lastName); err != nil {
+		return b, err
+	}
+	b = append(b, `,"email":`...)
+	if b, err = appendJSONString(b, f.email); err != nil {
+		return b, err
 	}
 	b = append(b, `,"is_email_verified":`...)
 	switch f.emailVerified {
