@@ -38,20 +38,7 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		}
 		return appendJSONFloat(b, x), nil
 	case []any:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendJSON(b, e); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendJSONList(b, x, appendJSON)
 	case []string: // typed slices of views (projects' available_setup_task_ids, settings)
 		return appendJSONList(b, x, appendJSONString)
 	case []int:
