@@ -25,16 +25,7 @@ func BenchmarkWriteThenRead(b *testing.B) {
 		b.Run(fmt.Sprintf("members/n=%d", n), func(b *testing.B) {
 			e := newBenchEnv(b)
 			uuids := seedMembers(b, e, n)
-			patch := e.orgPath("members/" + uuids[n/2] + "/")
-			list := e.orgPath("members/?limit=100")
-			b.ReportAllocs()
-			defer reportCPU(b)()
-			i := 0
-			for b.Loop() {
-				e.serve(b, "PATCH", patch, levelBody(i), 200)
-				e.serve(b, "GET", list, "", 200)
-				i++
-			}
+			patchMemberThenList(b, e, uuids[n/2])
 		})
 		b.Run(fmt.Sprintf("invites/n=%d", n), func(b *testing.B) {
 			e := newBenchEnv(b)
