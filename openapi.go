@@ -25,6 +25,16 @@ var postHogOpenAPI202511 []byte
 //go:embed testdata/organizations.legacy-plugins.openapi.json
 var postHogOpenAPIPlugins []byte
 
+// postHogProjectsOpenAPI is PostHog's schema for the paths inside a project (feature flags,
+// actions, surveys, experiments, dashboards, insights, hog functions, definitions; late 2025).
+//
+//go:embed testdata/projects.openapi.json
+var postHogProjectsOpenAPI []byte
+
+// PostHogProjectsOpenAPI is PostHog's schema for the project-level paths
+// (/api/projects/{project_id}/… and /api/environments/{project_id}/…).
+func PostHogProjectsOpenAPI() []byte { return postHogProjectsOpenAPI }
+
 // PostHogOpenAPILegacy lists older PostHog documents for the operations the current one no
 // longer describes, most recent first.
 func PostHogOpenAPILegacy() [][]byte { return [][]byte{postHogOpenAPI202511, postHogOpenAPIPlugins} }

@@ -252,11 +252,15 @@ func (c *call) checkKeySelf() error {
 }
 
 // resolveProject resolves {id} (a project id or @current) for the project routes outside
-// an organization: a project of an organization the caller does not belong to is 404, then
+// an organization, or {project_id} for the resources inside a project: a project of an organization the caller does not belong to is 404, then
 // APIScopePermission's order: the organization's key policy, the key's project scoping, its
 // organization scoping, the scope.
 func (c *call) resolveProject() error {
-	id := c.vars["id"]
+	idVar := "id"
+	if _, ok := c.vars["project_id"]; ok {
+		idVar = "project_id" // a resource inside the project
+	}
+	id := c.vars[idVar]
 	var p *store.Project
 	if id == "@current" {
 		p = c.tx.ProjectByID(c.user.CurrentTeamID)
@@ -287,9 +291,9 @@ func (c *call) resolveProject() error {
 			}
 		}
 	}
-	c.org, c.member = org, m
+	c.org, c.member, c.project = org, m, p
 	// The handlers address the project by its id within the organization.
-	c.vars["id"] = strconv.Itoa(p.ID)
+	c.vars[idVar] = strconv.Itoa(p.ID)
 	return nil
 }
 

@@ -52,6 +52,19 @@ func endpointsDoc(t *testing.T) string {
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s |\n", rt.Method, rt.Path, scope)
 	}
+	b.WriteString("\n## Inside a project\n\n")
+	b.WriteString("What a project holds (`fake/routes_projects.go`): `{project_id}` takes a project id or\n")
+	b.WriteString("`@current`; the caller must be a member of the project's organization, and a key scoped to\n")
+	b.WriteString("projects must name it.\n\n")
+	fmt.Fprintf(&b, "%d operations.\n\n", len(projectResources(&Server{})))
+	b.WriteString("| Method | Path | API key scope |\n|---|---|---|\n")
+	for _, rt := range projectResources(&Server{}) {
+		scope := "`" + rt.Scope + "`"
+		if rt.Scope == "" {
+			scope = "session"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s |\n", rt.Method, rt.Path, scope)
+	}
 	return b.String()
 }
 

@@ -34,7 +34,8 @@ const (
 	// permKeySelf: /api/personal_api_keys/ (PersonalApiKeySelfAccessPermission): a personal
 	// API key may only retrieve itself; everything else needs a session. No scope applies.
 	permKeySelf
-	// permProject: /api/projects/{id}/ and /api/environments/{id}/: the project (or
+	// permProject: /api/projects/{id}/ and /api/environments/{id}/, and everything inside a
+	// project (/api/projects/{project_id}/..., routes_projects.go): the project (or
 	// @current) is looked up across the caller's organizations (404 when the caller is no
 	// member of its organization), then the key's policy, organization, project and scope.
 	permProject
@@ -67,6 +68,9 @@ type call struct {
 	keyStale bool
 	org      *store.Organization
 	member   *store.Membership
+	// project is the URL's project on project routes (permProject): {id} on the project's
+	// own paths, {project_id} on what it holds.
+	project *store.Project
 	body     *requestBody
 }
 
@@ -127,7 +131,7 @@ func (s *Server) buildRouter() *pathRouter {
 // routeTable returns the table built once per server.
 func (s *Server) routeTable() []route {
 	if s.table == nil {
-		s.table = append(routes(s), companions(s)...)
+		s.table = append(append(routes(s), companions(s)...), projectResources(s)...)
 	}
 	return s.table
 }

@@ -33,7 +33,7 @@ type postHogSchema struct {
 // the operations it lacks).
 var postHogDocs = sync.OnceValue(func() *postHogSchema {
 	ph := &postHogSchema{ops: map[string]map[string]map[string]any{}, schemas: map[string]any{}, parameters: map[string]any{}}
-	for i, data := range append([][]byte{fakehog.PostHogOpenAPI}, fakehog.PostHogOpenAPILegacy()...) {
+	for i, data := range append(append([][]byte{fakehog.PostHogOpenAPI}, fakehog.PostHogOpenAPILegacy()...), fakehog.PostHogProjectsOpenAPI()) {
 		var doc struct {
 			Paths      map[string]map[string]json.RawMessage `json:"paths"`
 			Components struct {
@@ -77,6 +77,23 @@ var postHogDocs = sync.OnceValue(func() *postHogSchema {
 	return ph
 })
 
+// operation is PostHog's description of an operation; a project-level path PostHog documents
+// under only one of its two roots (/api/projects/{project_id}/, /api/environments/{project_id}/)
+// is described as the other one is.
+func (ph *postHogSchema) operation(path, method string) map[string]any {
+	if op := ph.ops[path][method]; op != nil {
+		return op
+	}
+	const projects, environments = "/api/projects/{project_id}/", "/api/environments/{project_id}/"
+	if rest, ok := strings.CutPrefix(path, projects); ok {
+		return ph.ops[environments+rest][method]
+	}
+	if rest, ok := strings.CutPrefix(path, environments); ok {
+		return ph.ops[projects+rest][method]
+	}
+	return nil
+}
+
 // openAPIDoc builds the document for the route table.
 func (s *Server) openAPIDoc() map[string]any {
 	ph := postHogDocs()
@@ -94,7 +111,7 @@ func (s *Server) openAPIDoc() map[string]any {
 			paths[rt.Path] = item
 		}
 		method := strings.ToLower(rt.Method)
-		if documented := ph.ops[rt.Path][method]; documented != nil {
+		if documented := ph.operation(rt.Path, method); documented != nil {
 			op := make(map[string]any, len(documented))
 			for k, v := range documented {
 				op[k] = v

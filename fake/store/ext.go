@@ -15,6 +15,14 @@ type hooks interface {
 	memberJoined(tx *Tx, orgID string, userID int)
 }
 
+// projectHooks is implemented by the families that live inside projects (feature flags,
+// dashboards, ...): dropProject removes what a project holds when the project goes with its
+// organization (a project "deleted" over the API is only pending deletion, as in PostHog,
+// and keeps its records).
+type projectHooks interface {
+	dropProject(tx *Tx, projectID int)
+}
+
 // A family's state is copied for snapshots by deepCopy (deepcopy.go), whole: it must stay a
 // tree of values (records held in one place, indexes by id), which deepcopy_test.go checks.
 

@@ -346,6 +346,11 @@ func (tx *Tx) DeleteOrganization(o *Organization) {
 	id := o.ID
 	for _, pid := range append([]int(nil), tx.st.projectsByOrg[id]...) {
 		delete(tx.st.projects, pid)
+		for _, child := range tx.st.ext.all() {
+			if ph, ok := child.(projectHooks); ok {
+				ph.dropProject(tx, pid)
+			}
+		}
 	}
 	delete(tx.st.projectsByOrg, id)
 	for _, iid := range tx.st.invitesByOrg[id] {

@@ -18,12 +18,14 @@ import (
 
 // Files are the reference schemas, in the order they are consulted: the current schema
 // first, then the older files that fill its gaps (testdata/SOURCES.md, copied from the shared
-// reference), then the paths outside /api/organizations/ that fakehog serves as companions.
+// reference), then the paths outside /api/organizations/ that fakehog serves as companions, then PostHog's
+// schema for the paths inside a project.
 var Files = []string{
 	"organizations.openapi.json",
 	"organizations.legacy-2025-11.openapi.json",
 	"organizations.legacy-plugins.openapi.json",
 	"companions.openapi.json",
+	"projects.openapi.json",
 }
 
 // pipelineAliases are plugin-shaped families no schema describes; they answer the
@@ -115,6 +117,21 @@ func segments(p string, template bool) []string {
 // parameters, so /members/@me/ style paths still pick the most specific template.
 func (c *Checker) match(method, path string) *route {
 	segs := segments(path, false)
+	if best := c.matchSegs(method, segs); best != nil {
+		return best
+	}
+	if len(segs) > 3 && segs[0] == "api" {
+		// PostHog serves most project-level families under both roots and documents some
+		// under only one: check against the other root's description.
+		if twin, ok := projectRootTwins[segs[1]]; ok {
+			return c.matchSegs(method, append([]string{"api", twin}, segs[2:]...))
+		}
+	}
+	return nil
+}
+
+// matchSegs finds the most specific operation for a split path.
+func (c *Checker) matchSegs(method string, segs []string) *route {
 	for i, s := range segs {
 		if alias, ok := pipelineAliases[s]; ok {
 			segs[i] = alias
@@ -144,6 +161,9 @@ func (c *Checker) match(method, path string) *route {
 	}
 	return best
 }
+
+// projectRootTwins are the two roots a project-level path is served under.
+var projectRootTwins = map[string]string{"projects": "environments", "environments": "projects"}
 
 // Operation names the schema path template that serves method and path, or "" when no
 // reference file describes it.
