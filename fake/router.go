@@ -71,7 +71,7 @@ type call struct {
 	// project is the URL's project on project routes (permProject): {id} on the project's
 	// own paths, {project_id} on what it holds.
 	project *store.Project
-	body     *requestBody
+	body    *requestBody
 }
 
 // pathGroup is every route sharing one path template.
