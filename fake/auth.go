@@ -96,7 +96,8 @@ func (c *call) checkKeyAccess(org *store.Organization) error {
 }
 
 // authenticate finds the user: a personal API key (Authorization: Bearer, then the body's
-// personal_api_key, then the query's), else the session cookie.
+// personal_api_key, then the query's), else the session cookie, whose unsafe requests must
+// pass PostHog's CSRF check (csrf.go).
 func (c *call) authenticate() error {
 	value, where := c.findAPIKey()
 	if where != "" {
@@ -113,7 +114,12 @@ func (c *call) authenticate() error {
 	}
 	if ck, err := c.r.Cookie("sessionid"); err == nil && ck.Value != "" {
 		if u := c.tx.UserBySession(ck.Value); u != nil {
+			// SessionAuthentication: the user is found, then CSRF is enforced (csrf.go).
 			c.user = u
+			if err := c.checkCSRF(); err != nil {
+				return err
+			}
+			c.ensureCSRFCookie()
 			return nil
 		}
 	}

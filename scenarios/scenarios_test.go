@@ -474,6 +474,9 @@ func TestSeededWorldOverAPI(t *testing.T) {
 		id := doms.Get(`#(domain=="` + dom + `").id`).Str
 		req := httptest.NewRequest(http.MethodPost, "http://fakehog.test/api/organizations/"+acmeID+"/domains/"+id+"/verify/", nil)
 		req.AddCookie(&http.Cookie{Name: "sessionid", Value: "alice_browser"})
+		// A session's writes pass PostHog's CSRF check: the cookie and the header agree.
+		req.AddCookie(&http.Cookie{Name: fake.CSRFCookieName, Value: "scenarioTestCsrfToken0123456789a"})
+		req.Header.Set(fake.CSRFHeaderName, "scenarioTestCsrfToken0123456789a")
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code != 200 || gjson.Get(rec.Body.String(), "is_verified").Bool() != want {
