@@ -650,6 +650,20 @@ func TestNothingHalfApplied(t *testing.T) {
 	if !reflect.DeepEqual(before, srv.Store().Snapshot()) {
 		t.Fatal("a refused scenario load changed the state")
 	}
+	// A document sent as YAML is read as {"yaml": <the body>}; as text/plain it is refused.
+	for _, ct := range []string{"application/yaml", "text/yaml", "text/plain"} {
+		req := httptest.NewRequest(http.MethodPost, "http://fakehog.test/_fake/scenario", strings.NewReader("usres: []\n"))
+		req.Header.Set("Content-Type", ct)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		wantStatus, wantDetail := 400, `inline:1:1: usres: unknown key "usres" in a scenario; did you mean "users"?`
+		if ct == "text/plain" {
+			wantStatus, wantDetail = 415, `Unsupported media type "text/plain" in request. fakehog's control routes take application/json (or application/yaml for a scenario document): send Content-Type: application/json (curl --json '{...}').`
+		}
+		if rec.Code != wantStatus || gjson.Get(rec.Body.String(), "detail").Str != wantDetail {
+			t.Fatalf("%s: %d %s", ct, rec.Code, rec.Body)
+		}
+	}
 	// A builtin loads.
 	status, resp = send(t, srv, http.MethodPost, "", "/_fake/scenario", `{"name": "demo"}`)
 	if status != 200 || gjson.GetBytes(resp, "api_key").Str != "phx_demo_ada_key" {
