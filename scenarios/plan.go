@@ -185,7 +185,7 @@ func (p *plan) checkCurrent(i int) error {
 // ---- users ----
 
 var (
-	reRef   = regexp.MustCompile(`^\S+$`)
+	reRef = regexp.MustCompile(`^\S+$`)
 )
 
 // rolesAtOrganization are the values of a user's role_at_organization.
