@@ -171,3 +171,20 @@ func TestCSRFRefererOverHTTPS(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersPreferTheSession: /api/users/ authenticates a session before a key (UserViewSet's
+// own authentication_classes), so the session's CSRF check applies; elsewhere the key wins.
+func TestUsersPreferTheSession(t *testing.T) {
+	e := newEnv(t)
+	both := func(r *http.Request) {
+		r.AddCookie(&http.Cookie{Name: "sessionid", Value: e.d.Session})
+		r.Header.Set("Authorization", "Bearer "+e.d.APIKey)
+	}
+	e.do("PATCH", "/api/users/@me/", map[string]any{"first_name": "S"}, both).
+		wantError(t, 403, "authentication_error", "permission_denied", "CSRF Failed: CSRF cookie not set.", "")
+	e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": "k@example.com"}, both).wantStatus(t, 201)
+	// With an unknown session the key authenticates, as the session authenticator steps aside.
+	e.do("PATCH", "/api/users/@me/", map[string]any{"first_name": "K"}, func(r *http.Request) {
+		r.AddCookie(&http.Cookie{Name: "sessionid", Value: "nobody"})
+	}).wantStatus(t, 200)
+}
