@@ -132,8 +132,8 @@ func (s *Server) checkAdminToken(r *http.Request) error {
 	return nil
 }
 
-// readAdminJSON decodes the request body (whatever its content type, so that a plain
-// `curl -d` works) into v.
+// readAdminJSON decodes the request body into v (the guard, guard.go, has made sure a body
+// is declared as JSON).
 func (s *Server) readAdminJSON(r *http.Request, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r.Body, s.maxBodyBytes+1))
 	if err != nil {
@@ -370,8 +370,8 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 	if s.loader == nil {
 		return 0, nil, errNoLoader
 	}
-	var spec json.RawMessage
-	if err := s.readAdminJSON(r, &spec); err != nil {
+	spec, err := s.readScenarioSpec(r) // JSON, or a YAML document (guard.go)
+	if err != nil {
 		return 0, nil, err
 	}
 	world, now, err := s.loader(spec)

@@ -96,8 +96,17 @@ func (c *call) checkKeyAccess(org *store.Organization) error {
 }
 
 // authenticate finds the user: a personal API key (Authorization: Bearer, then the body's
-// personal_api_key, then the query's), else the session cookie.
+// personal_api_key, then the query's), else the session cookie, whose unsafe requests must
+// pass PostHog's CSRF check (csrf.go).
 func (c *call) authenticate() error {
+	// UserViewSet lists SessionAuthentication before the personal API key
+	// (posthog/api/user.py); every other viewset tries keys first (posthog/api/routing.py).
+	sessionFirst := strings.HasPrefix(c.r.URL.Path, "/api/users/")
+	if sessionFirst {
+		if found, err := c.authenticateSession(); found {
+			return err
+		}
+	}
 	value, where := c.findAPIKey()
 	if where != "" {
 		k := c.tx.APIKeyByValue(value)
@@ -111,13 +120,31 @@ func (c *call) authenticate() error {
 		c.user, c.key = u, k
 		return nil
 	}
-	if ck, err := c.r.Cookie("sessionid"); err == nil && ck.Value != "" {
-		if u := c.tx.UserBySession(ck.Value); u != nil {
-			c.user = u
-			return nil
+	if !sessionFirst {
+		if found, err := c.authenticateSession(); found {
+			return err
 		}
 	}
 	return errNotAuthenticated
+}
+
+// authenticateSession is SessionAuthentication: found when the session cookie names an
+// active user, who must then pass the CSRF check (csrf.go).
+func (c *call) authenticateSession() (found bool, err error) {
+	ck, cerr := c.r.Cookie("sessionid")
+	if cerr != nil || ck.Value == "" {
+		return false, nil
+	}
+	u := c.tx.UserBySession(ck.Value)
+	if u == nil {
+		return false, nil
+	}
+	c.user = u
+	if err := c.checkCSRF(); err != nil {
+		return true, err
+	}
+	c.ensureCSRFCookie()
+	return true, nil
 }
 
 // findAPIKey returns the personal API key the request carries and where it was found.

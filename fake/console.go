@@ -92,7 +92,7 @@ func (s *Server) consoleAuth(w http.ResponseWriter, r *http.Request) bool {
 	if q := r.URL.Query(); q.Has("token") {
 		if match(q.Get("token")) {
 			http.SetCookie(w, &http.Cookie{Name: consoleCookie, Value: s.adminToken, Path: s.basePath + "/",
-				HttpOnly: true, SameSite: http.SameSiteStrictMode})
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 			q.Del("token")
 			u := *r.URL
 			u.Path = s.basePath + r.URL.Path
@@ -118,6 +118,7 @@ type consoleView struct {
 	Page     string
 	Base     string // WithBasePath's prefix
 	Token    string // the admin token, for the page's scripts ("" when none is needed)
+	Console  string // the console's token, which the page's scripts send with every change (guard.go)
 	Now      string
 	Defaults Defaults
 	Data     any
@@ -138,7 +139,7 @@ func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, vars map[st
 		s.writeError(w, r, err)
 		return
 	}
-	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Now: consoleTime(s.clock.Now()) + " UTC",
+	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Console: s.consoleToken, Now: consoleTime(s.clock.Now()) + " UTC",
 		Defaults: s.Defaults(), Data: d}
 	v.Title = consoleTitles[name]
 	if t, ok := d.(interface{ title() string }); ok {
@@ -146,7 +147,9 @@ func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, vars map[st
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'")
+	// frame-ancestors: no other site may frame the console (and click its buttons).
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return

@@ -248,7 +248,7 @@ func TestConsoleAdminToken(t *testing.T) {
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == consoleCookie {
 			cookie = c.Value
-			if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 				t.Errorf("cookie %+v", c)
 			}
 		}

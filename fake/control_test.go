@@ -122,8 +122,9 @@ func TestClockOverHTTP(t *testing.T) {
 	if r.get("now").String() != "2026-01-01T00:00:00Z" || !e.clock.Now().Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("after set: %s", r.Body)
 	}
-	// A form content type (curl -d) is read as JSON all the same.
-	e.adminCall("POST", "/_fake/clock", `{"advance":"1m"}`, header("Content-Type", "application/x-www-form-urlencoded")).wantStatus(t, 200)
+	// A form content type (curl -d, an HTML form) is refused: changes are JSON (guard.go).
+	e.adminCall("POST", "/_fake/clock", `{"advance":"1m"}`, header("Content-Type", "application/x-www-form-urlencoded")).wantError(t, 415,
+		"invalid_request", "unsupported_media_type", `Unsupported media type "application/x-www-form-urlencoded" in request. fakehog's control routes take application/json: send Content-Type: application/json (curl --json '{...}').`, "")
 
 	cases := []struct {
 		name   string

@@ -1,8 +1,8 @@
 package fake
 
 import (
+	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -84,9 +84,6 @@ type NewKey struct {
 	ScopedOrganizations []string `json:"scoped_organizations"`
 }
 
-// reKeyScope is a personal API key scope: "*" or object:read / object:write.
-var reKeyScope = regexp.MustCompile(`^(\*|[a-z_]+:(read|write))$`)
-
 // MintKey gives a user a new personal API key (a generated value) and returns it.
 func (s *Server) MintKey(in NewKey) (KeyDetails, error) {
 	ref := strings.TrimSpace(in.User)
@@ -98,8 +95,12 @@ func (s *Server) MintKey(in NewKey) (KeyDetails, error) {
 		scopes = []string{"*"}
 	}
 	for _, sc := range scopes {
-		if !reKeyScope.MatchString(sc) {
-			return KeyDetails{}, store.FieldError("scopes", "invalid", "Invalid scope: "+sc+` (use "*" or object:read / object:write).`)
+		if !store.ValidScope(sc) {
+			hint := ` (use "*" or one of PostHog's scope objects with :read or :write).`
+			if best := store.SuggestScope(sc); best != "" {
+				hint = fmt.Sprintf("; did you mean %q?", best)
+			}
+			return KeyDetails{}, store.FieldError("scopes", "invalid", "Invalid scope: "+sc+hint)
 		}
 	}
 	label := strings.TrimSpace(in.Label)

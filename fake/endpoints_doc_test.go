@@ -17,7 +17,8 @@ func endpointsDoc(t *testing.T) string {
 	b.WriteString("Generated from the route table (`fake/routes.go`) by `go test ./fake -run TestEndpointsDoc -update-docs`;\n")
 	b.WriteString("a test fails when this file and the table disagree. Every path also answers without its\n")
 	b.WriteString("trailing slash, and `@current` works wherever an organization id goes (members also take `@me`).\n")
-	b.WriteString("\"session\" means PostHog refuses personal API keys there: use `Cookie: sessionid=<value>`.\n\n")
+	b.WriteString("\"session\" means PostHog refuses personal API keys there: use `Cookie: sessionid=<value>` (a write also\n" +
+		"needs PostHog's CSRF check: a `posthog_csrftoken` cookie repeated in the `X-CSRFToken` header).\n\n")
 	rows := routes(&Server{})
 	status := probeRoutes(t)
 	fmt.Fprintf(&b, "%d operations.\n\n", len(rows))

@@ -257,6 +257,9 @@ func Example_adminAPI() {
 	admin := func(method, path, body string) string {
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 		req.Header.Set("X-Fakehog-Admin-Token", "s3cret") // or Authorization: Bearer s3cret
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json") // changes are JSON
+		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			panic(err)

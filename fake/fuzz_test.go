@@ -49,7 +49,7 @@ func FuzzWriteBody(f *testing.F) {
 		if c := contentTypes[int(ct)%len(contentTypes)]; c != "" {
 			req.Header.Set("Content-Type", c)
 		}
-		req.AddCookie(&http.Cookie{Name: "sessionid", Value: d.Session})
+		asSession(d.Session)(req)
 		w := httptest.NewRecorder()
 		srv.ServeHTTP(w, req)
 		if w.Code >= 500 && w.Code != http.StatusNotImplemented {

@@ -107,13 +107,29 @@ func asKey(key string) reqOpt {
 	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+key) }
 }
 
-// asSession authenticates with a session cookie instead of a key.
+// asSession authenticates with a session cookie instead of a key, as a browser of PostHog's
+// app does: with the posthog_csrftoken cookie and, on unsafe methods, the X-CSRFToken header
+// repeating it (csrf.go). asBareSession sends the session cookie alone.
 func asSession(value string) reqOpt {
+	return func(r *http.Request) {
+		asBareSession(value)(r)
+		r.AddCookie(&http.Cookie{Name: CSRFCookieName, Value: testCSRFToken})
+		if !csrfSafe(r.Method) {
+			r.Header.Set(CSRFHeaderName, testCSRFToken)
+		}
+	}
+}
+
+// asBareSession authenticates with the session cookie only (no CSRF cookie or header).
+func asBareSession(value string) reqOpt {
 	return func(r *http.Request) {
 		r.Header.Del("Authorization")
 		r.AddCookie(&http.Cookie{Name: "sessionid", Value: value})
 	}
 }
+
+// testCSRFToken is the CSRF secret asSession holds (any 32 letters and digits pass).
+const testCSRFToken = "fakehogTestCsrfToken0123456789ab"
 
 // noAuth sends no credentials.
 func noAuth() reqOpt { return func(r *http.Request) { r.Header.Del("Authorization") } }

@@ -74,7 +74,8 @@ type logRecord struct {
 }
 
 // persistedHeaders are the request headers a write's outcome can depend on.
-var persistedHeaders = []string{"Authorization", "Cookie", "Content-Type", "Host", "X-Forwarded-Proto", "X-Forwarded-Host"}
+var persistedHeaders = []string{"Authorization", "Cookie", "Content-Type", "Host", "X-Forwarded-Proto", "X-Forwarded-Host",
+	"X-Csrftoken", "Origin", "Referer"} // the last three: a session's CSRF check (csrf.go)
 
 // snapshotDoc is the content of snapshot.json.
 type snapshotDoc struct {

@@ -262,7 +262,7 @@ func TestPersistenceWalkSurvivesSIGKILL(t *testing.T) {
 		}
 		// The session reaches every operation (some are session-only); the key is used
 		// for the rest, so both kinds of credentials are logged and replayed.
-		req.Header.Set("Cookie", "sessionid="+DefaultSession)
+		asSession(DefaultSession)(req)
 		res, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("%s %s: %v", method, path, err)

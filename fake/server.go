@@ -47,6 +47,8 @@ type Server struct {
 	journal      *Journal
 	faults       *faultSet
 	adminToken   string
+	allowedHosts []string // WithAllowedHosts (guard.go)
+	consoleToken string   // the console's token (guard.go): random, per server
 	loader       ScenarioLoader
 	builtins     []string    // WithScenarioNames, for the console
 	memberMemo   *memberMemo // listed members' JSON (member_memo.go)
@@ -97,6 +99,7 @@ type config struct {
 	basePath     string
 	builtins     []string
 	logRequests  bool
+	allowedHosts []string
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -186,6 +189,8 @@ func New(opts ...Option) (*Server, error) {
 		journal:      newJournal(cfg.journalSize, cfg.journalBody, cfg.journalBytes),
 		faults:       newFaultSet(cfg.seed),
 		adminToken:   cfg.adminToken,
+		allowedHosts: cfg.allowedHosts,
+		consoleToken: NewCSRFToken(),
 		loader:       cfg.loader,
 		builtins:     cfg.builtins,
 		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
@@ -248,6 +253,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if cors(w, r, r.URL.Path) {
 		return // a preflight, answered before authentication as django-cors-headers does
+	}
+	if isAdminPath(r.URL.Path) && !s.guardAdmin(w, r) {
+		return // refused: another Host, another site, or not JSON (guard.go)
 	}
 	if (s.journal.size == 0 && s.journal.onFile == nil) || isAdminPath(r.URL.Path) {
 		s.serveRecovering(w, r)

@@ -95,6 +95,7 @@ func TestSnapshotOverHTTP(t *testing.T) {
 	saved := get()
 	e.do("POST", e.orgPath("invites/"), map[string]any{"target_email": "gone@example.com"}).wantStatus(t, 201)
 	req, _ := http.NewRequest("PUT", e.ts.URL+"/_fake/snapshot", bytes.NewReader(saved))
+	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("PUT /_fake/snapshot: %v %v", err, res.Status)
@@ -107,6 +108,7 @@ func TestSnapshotOverHTTP(t *testing.T) {
 		t.Fatalf("invites after import = %d, want 0", n)
 	}
 	req, _ = http.NewRequest("PUT", e.ts.URL+"/_fake/snapshot", strings.NewReader(`{"orgs": 5}`))
+	req.Header.Set("Content-Type", "application/json")
 	res, _ = http.DefaultClient.Do(req)
 	if res.StatusCode != 400 {
 		t.Fatalf("garbage import → %d, want 400", res.StatusCode)

@@ -211,15 +211,45 @@ func (s *Server) ClientWithKey(key string) *http.Client {
 }
 
 // SessionClient returns an *http.Client that sends the default owner's session cookie, for
-// the operations PostHog serves only to a logged-in session.
+// the operations PostHog serves only to a logged-in session. It passes PostHog's CSRF check
+// as PostHog's web app does: it holds a posthog_csrftoken cookie and repeats it in the
+// X-CSRFToken header of every request but GET, HEAD, OPTIONS and TRACE.
 func (s *Server) SessionClient() *http.Client { return s.ClientWithSession(s.Session) }
 
-// ClientWithSession returns an *http.Client that sends the given session cookie value.
+// ClientWithSession returns an *http.Client that sends the given session cookie value, with
+// the CSRF cookie and header SessionClient sends. Its Jar holds both cookies: set another
+// posthog_csrftoken there (or remove it) to test the CSRF check itself.
 func (s *Server) ClientWithSession(value string) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(s.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: "sessionid", Value: value, Path: "/"}})
-	return &http.Client{Jar: jar, Transport: s.transport}
+	jar.SetCookies(u, []*http.Cookie{{Name: "sessionid", Value: value, Path: "/"},
+		{Name: fake.CSRFCookieName, Value: fake.NewCSRFToken(), Path: "/"}})
+	return &http.Client{Jar: jar, Transport: &csrfHeader{jar: jar, next: s.transport}}
+}
+
+// csrfHeader repeats the jar's posthog_csrftoken cookie in the X-CSRFToken header of unsafe
+// requests, as PostHog's web app does (fake/csrf.go).
+type csrfHeader struct {
+	jar  http.CookieJar
+	next http.RoundTripper
+}
+
+func (c *csrfHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return c.next.RoundTrip(r)
+	}
+	if r.Header.Get(fake.CSRFHeaderName) != "" {
+		return c.next.RoundTrip(r) // the test sends its own
+	}
+	for _, ck := range c.jar.Cookies(r.URL) {
+		if ck.Name == fake.CSRFCookieName {
+			r2 := r.Clone(r.Context())
+			r2.Header.Set(fake.CSRFHeaderName, ck.Value)
+			return c.next.RoundTrip(r2)
+		}
+	}
+	return c.next.RoundTrip(r)
 }
 
 // ClientFor returns an *http.Client that acts as the user with that email (any user of the

@@ -367,3 +367,35 @@ func TestDeterministicByDefault(t *testing.T) {
 		t.Error("WithSystemClock kept the manual clock")
 	}
 }
+
+// TestSessionClientPassesCSRF: a session's writes need PostHog's CSRF check (fake/csrf.go);
+// SessionClient and SessionClientFor pass it with no help from the test, a bare session
+// cookie does not, and the /_fake/ routes answer both kinds of server's clients.
+func TestSessionClientPassesCSRF(t *testing.T) {
+	both(t, func(t *testing.T, srv *Server) {
+		org := srv.URL + "/api/organizations/@current/"
+		for name, c := range map[string]*http.Client{"owner": srv.SessionClient(), "for": srv.SessionClientFor(srv.Defaults().UserEmail)} {
+			if status, body := call(t, c, "POST", org+"invites/", `{"target_email":"`+name+`@example.com"}`); status != 201 {
+				t.Errorf("%s's session write = %d %v", name, status, body)
+			}
+			if status, body := call(t, c, "PATCH", srv.URL+"/api/users/@me/", `{"first_name":"`+name+`"}`); status != 200 {
+				t.Errorf("%s's session PATCH = %d %v", name, status, body)
+			}
+		}
+		bare := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			r.AddCookie(&http.Cookie{Name: "sessionid", Value: srv.Session})
+			return srv.SessionClient().Transport.(*csrfHeader).next.RoundTrip(r)
+		})}
+		if status, body := call(t, bare, "POST", org+"invites/", `{"target_email":"bare@example.com"}`); status != 403 ||
+			body["detail"] != "CSRF Failed: CSRF cookie not set." {
+			t.Errorf("bare session write = %d %v", status, body)
+		}
+		if status, body := call(t, srv.Client(), "POST", srv.URL+"/_fake/clock", `{"advance":"1h"}`); status != 200 {
+			t.Errorf("/_fake/clock = %d %v", status, body)
+		}
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -254,39 +254,12 @@ func (d *decoder) has(n *yaml.Node, name string) bool {
 
 // suggest proposes the closest known key, or lists them all.
 func suggest(name string, names []string) string {
-	best, bestDist := "", 3
-	for _, k := range names {
-		if dist := editDistance(name, k); dist < bestDist {
-			best, bestDist = k, dist
-		}
-	}
-	names = append([]string(nil), names...)
-	if best != "" {
+	if best := store.Closest(name, names); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
+	names = append([]string(nil), names...)
 	sort.Strings(names)
 	return " (known keys: " + strings.Join(names, ", ") + ")"
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // list decodes a sequence, calling item for each element. Null is an empty list.

@@ -116,6 +116,8 @@ func TestErrors(t *testing.T) {
 		{"invalid email", "users:\n  - {email: nope}\n", false, `t.yaml:2:13: users[0].email: "nope" is not a valid email address`},
 		{"invalid scope", "users:\n  - email: a@b.co\n    personal_api_keys: [{scopes: [org:admin]}]\n", false,
 			`t.yaml:3:35: users[0].personal_api_keys[0].scopes[0]: invalid scope "org:admin": use "*" or object:read / object:write (e.g. organization:read)`},
+		{"misspelt scope", "users:\n  - email: a@b.co\n    personal_api_keys: [{scopes: [organizaton:read]}]\n", false,
+			`t.yaml:3:35: users[0].personal_api_keys[0].scopes[0]: invalid scope "organizaton:read"; did you mean "organization:read"?`},
 		{"invalid uuid", "users:\n  - {email: a@b.co, uuid: 123-abc}\n", false, `t.yaml:2:27: users[0].uuid: "123-abc" is not a UUID`},
 		{"API field rule", head + "    default_experiment_stats_method: magic\n", false,
 			`t.yaml:7:38: organizations[0].default_experiment_stats_method: "magic" is not a valid choice.`},

@@ -117,6 +117,7 @@ func ExampleLoader() {
 		return
 	}
 	req := httptest.NewRequest("POST", "http://fakehog.test/_fake/scenario", strings.NewReader(`{"name": "demo"}`))
+	req.Header.Set("Content-Type", "application/json") // or application/yaml with a document
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
 	fmt.Println(rec.Code, srv.Defaults().APIKey, srv.Clock().Now().Format("2006-01-02T15:04:05Z07:00"))

@@ -185,8 +185,7 @@ func (p *plan) checkCurrent(i int) error {
 // ---- users ----
 
 var (
-	reScope = regexp.MustCompile(`^[a-z][a-z0-9_]*:(read|write)$`)
-	reRef   = regexp.MustCompile(`^\S+$`)
+	reRef = regexp.MustCompile(`^\S+$`)
 )
 
 // rolesAtOrganization are the values of a user's role_at_organization.
@@ -242,7 +241,10 @@ func (p *plan) checkUser(i int) error {
 			return p.errorf(child(kp, "label"), "a key label has at most 40 characters")
 		}
 		for n, sc := range k.Scopes {
-			if sc != "*" && !reScope.MatchString(sc) {
+			if !store.ValidScope(sc) {
+				if best := store.SuggestScope(sc); best != "" {
+					return p.errorf(index(child(kp, "scopes"), n), "invalid scope %q; did you mean %q?", sc, best)
+				}
 				return p.errorf(index(child(kp, "scopes"), n), "invalid scope %q: use \"*\" or object:read / object:write (e.g. organization:read)", sc)
 			}
 		}

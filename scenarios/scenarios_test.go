@@ -474,6 +474,9 @@ func TestSeededWorldOverAPI(t *testing.T) {
 		id := doms.Get(`#(domain=="` + dom + `").id`).Str
 		req := httptest.NewRequest(http.MethodPost, "http://fakehog.test/api/organizations/"+acmeID+"/domains/"+id+"/verify/", nil)
 		req.AddCookie(&http.Cookie{Name: "sessionid", Value: "alice_browser"})
+		// A session's writes pass PostHog's CSRF check: the cookie and the header agree.
+		req.AddCookie(&http.Cookie{Name: fake.CSRFCookieName, Value: "scenarioTestCsrfToken0123456789a"})
+		req.Header.Set(fake.CSRFHeaderName, "scenarioTestCsrfToken0123456789a")
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code != 200 || gjson.Get(rec.Body.String(), "is_verified").Bool() != want {
@@ -646,6 +649,20 @@ func TestNothingHalfApplied(t *testing.T) {
 	}
 	if !reflect.DeepEqual(before, srv.Store().Snapshot()) {
 		t.Fatal("a refused scenario load changed the state")
+	}
+	// A document sent as YAML is read as {"yaml": <the body>}; as text/plain it is refused.
+	for _, ct := range []string{"application/yaml", "text/yaml", "text/plain"} {
+		req := httptest.NewRequest(http.MethodPost, "http://fakehog.test/_fake/scenario", strings.NewReader("usres: []\n"))
+		req.Header.Set("Content-Type", ct)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		wantStatus, wantDetail := 400, `inline:1:1: usres: unknown key "usres" in a scenario; did you mean "users"?`
+		if ct == "text/plain" {
+			wantStatus, wantDetail = 415, `Unsupported media type "text/plain" in request. fakehog's control routes take application/json (or application/yaml for a scenario document): send Content-Type: application/json (curl --json '{...}').`
+		}
+		if rec.Code != wantStatus || gjson.Get(rec.Body.String(), "detail").Str != wantDetail {
+			t.Fatalf("%s: %d %s", ct, rec.Code, rec.Body)
+		}
 	}
 	// A builtin loads.
 	status, resp = send(t, srv, http.MethodPost, "", "/_fake/scenario", `{"name": "demo"}`)

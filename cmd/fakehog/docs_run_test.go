@@ -45,7 +45,7 @@ var docsSkipped = []struct{ prefix, why string }{
 	{"go get", "downloads from the network"},
 	{"fakehog ", "starts the installed binary, the server the test itself runs"},
 	{"cp ", "copies files on the reader's machine for the commands after it"},
-	{"curl -X POST --data-binary @<(jq", "needs jq and the reader's own scenario file"},
+	{"curl -X POST -H 'Content-Type: application/yaml' --data-binary @my.yaml", "sends the reader's own scenario file"},
 	{"npm install", "needs the npm registry; TestPostHogClients (run by .ci/run) installs the same pinned packages"},
 	{"node node_modules/@posthog/cli/", "needs node and the CLI; TestPostHogClients (run by .ci/run) drives the same tools"},
 }

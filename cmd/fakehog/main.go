@@ -9,7 +9,7 @@
 //
 // Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_SCENARIO, FAKEHOG_API_KEY,
 // FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_LOG_FORMAT,
-// FAKEHOG_LOG_REQUESTS. A flag given on the command line wins. The console is at
+// FAKEHOG_LOG_REQUESTS, FAKEHOG_ALLOWED_HOSTS. A flag given on the command line wins. The console is at
 // http://127.0.0.1:8010/ once the server runs.
 package main
 
@@ -128,6 +128,9 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	session := fs.String("session", envOr("FAKEHOG_SESSION", ""), "replace the scenario principal's session cookie value [FAKEHOG_SESSION]")
 	seedText := fs.String("seed", envOr("FAKEHOG_SEED", ""), "seed for every generated id and token (default: the scenario's seed) [FAKEHOG_SEED]")
 	adminToken := fs.String("admin-token", envOr("FAKEHOG_ADMIN_TOKEN", ""), "require this bearer token on the /_fake/ control routes and the console [FAKEHOG_ADMIN_TOKEN]")
+	allowedHosts := fs.String("allowed-hosts", envOr("FAKEHOG_ALLOWED_HOSTS", ""),
+		"more Host names the /_fake/ control routes and the console answer to, comma-separated: a name, name:port, .domain (and its subdomains) or * (any); "+
+			"loopback and the address a request arrives on always are [FAKEHOG_ALLOWED_HOSTS]")
 	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
 	logFormat := fs.String("log-format", envOr("FAKEHOG_LOG_FORMAT", "text"), "log as text (key=value) or json [FAKEHOG_LOG_FORMAT]")
 	logRequests := fs.Bool("log-requests", envOr("FAKEHOG_LOG_REQUESTS", "") == "true" || envOr("FAKEHOG_LOG_REQUESTS", "") == "1",
@@ -182,6 +185,7 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	logger := slog.New(handler)
 	opts := []fake.Option{fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
 		fake.WithAPIKey(*apiKey), fake.WithSession(*session), fake.WithAdminToken(*adminToken),
+		fake.WithAllowedHosts(strings.Split(*allowedHosts, ",")...),
 		fake.WithScenarioLoader(scenarios.Loader()), fake.WithScenarioNames(scenarios.Builtins()...)}
 	if *logRequests {
 		opts = append(opts, fake.WithRequestLogging())

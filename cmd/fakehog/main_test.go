@@ -172,3 +172,43 @@ func TestNonLoopbackWarnsWithoutAdminToken(t *testing.T) {
 		t.Fatalf("no warning:\n%s", logs)
 	}
 }
+
+// TestAllowedHosts: the control routes and the console refuse a Host that is neither loopback
+// nor allowed, naming -allowed-hosts; the flag (and FAKEHOG_ALLOWED_HOSTS) allow more names;
+// the API answers any Host.
+func TestAllowedHosts(t *testing.T) {
+	getHost := func(base, path, host string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Host = host
+		req.Header.Set("Authorization", "Bearer phx_fakehog_default_owner_key")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body
+	}
+	t.Setenv("FAKEHOG_ALLOWED_HOSTS", "")
+	base, _ := start(t, "-allowed-hosts", "fakehog, .example.test")
+	for host, want := range map[string]int{"fakehog:8010": 200, "api.example.test": 200, "localhost": 200, "evil.example": 403} {
+		if status, body := getHost(base, "/_fake/clock", host); status != want {
+			t.Errorf("Host %s → %d %v, want %d", host, status, body, want)
+		}
+	}
+	if status, body := getHost(base, "/", "evil.example"); status != 403 || !strings.Contains(body["detail"].(string), "-allowed-hosts evil.example") {
+		t.Errorf("console for evil.example → %d %v", status, body)
+	}
+	if status, _ := getHost(base, "/api/organizations/", "evil.example"); status != 200 {
+		t.Errorf("API for evil.example → %d", status)
+	}
+	t.Setenv("FAKEHOG_ALLOWED_HOSTS", "from-env")
+	base, _ = start(t)
+	if status, _ := getHost(base, "/_fake/clock", "from-env:1"); status != 200 {
+		t.Errorf("FAKEHOG_ALLOWED_HOSTS: %d", status)
+	}
+	if status, _ := getHost(base, "/_fake/clock", "fakehog"); status != 403 {
+		t.Errorf("a name the environment does not allow: %d", status)
+	}
+}

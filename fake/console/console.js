@@ -4,6 +4,7 @@
   const meta = (n) => (document.querySelector('meta[name="' + n + '"]') || {}).content || "";
   const base = meta("fakehog-base");
   const token = meta("fakehog-admin-token");
+  const consoleToken = meta("fakehog-console-token");
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
 
@@ -12,6 +13,7 @@
   async function admin(method, path, body, raw) {
     const opts = { method: method, headers: {} };
     if (token) opts.headers["X-Fakehog-Admin-Token"] = token;
+    if (consoleToken) opts.headers["X-Fakehog-Console-Token"] = consoleToken; // the guard asks browsers for it
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = raw ? body : JSON.stringify(body);

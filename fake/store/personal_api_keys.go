@@ -45,8 +45,7 @@ func checkScopes(v any) *Error {
 		if s == "*" {
 			continue
 		}
-		obj, action, found := strings.Cut(s, ":")
-		if !found || strings.Contains(action, ":") || !scopeObjects[obj] || (action != "read" && action != "write") {
+		if !ValidScope(s) {
 			return Invalid(fmt.Sprintf("Invalid scope: %s", s))
 		}
 	}
