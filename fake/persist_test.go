@@ -18,9 +18,9 @@ import (
 )
 
 // persistedEnv starts a server on dir, as the dev server does with -data-dir.
-func persistedEnv(t *testing.T, dir string) *env {
+func persistedEnv(t *testing.T, dir string, opts ...Option) *env {
 	t.Helper()
-	e := newEnv(t, WithDataDir(dir))
+	e := newEnv(t, append([]Option{WithDataDir(dir)}, opts...)...)
 	t.Cleanup(func() { _ = e.srv.Close() })
 	return e
 }

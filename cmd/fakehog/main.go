@@ -8,8 +8,8 @@
 //	go run ./cmd/fakehog -version
 //
 // Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_SCENARIO, FAKEHOG_API_KEY,
-// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_LOG_FORMAT,
-// FAKEHOG_LOG_REQUESTS. A flag given on the command line wins. The console is at
+// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_MAX_IMPORT_BYTES,
+// FAKEHOG_LOG_FORMAT, FAKEHOG_LOG_REQUESTS. A flag given on the command line wins. The console is at
 // http://127.0.0.1:8010/ once the server runs.
 package main
 
@@ -129,6 +129,8 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	seedText := fs.String("seed", envOr("FAKEHOG_SEED", ""), "seed for every generated id and token (default: the scenario's seed) [FAKEHOG_SEED]")
 	adminToken := fs.String("admin-token", envOr("FAKEHOG_ADMIN_TOKEN", ""), "require this bearer token on the /_fake/ control routes and the console [FAKEHOG_ADMIN_TOKEN]")
 	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
+	maxImport := fs.String("max-import-bytes", envOr("FAKEHOG_MAX_IMPORT_BYTES", strconv.Itoa(fake.DefaultMaxImportBytes)),
+		"the largest state export PUT /_fake/snapshot accepts, in bytes [FAKEHOG_MAX_IMPORT_BYTES]")
 	logFormat := fs.String("log-format", envOr("FAKEHOG_LOG_FORMAT", "text"), "log as text (key=value) or json [FAKEHOG_LOG_FORMAT]")
 	logRequests := fs.Bool("log-requests", envOr("FAKEHOG_LOG_REQUESTS", "") == "true" || envOr("FAKEHOG_LOG_REQUESTS", "") == "1",
 		"log one line per API request: method, path, status, duration, caller [FAKEHOG_LOG_REQUESTS=true]")
@@ -179,8 +181,12 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 			return fmt.Errorf("-seed: %q is not a whole number", *seedText)
 		}
 	}
+	maxImportBytes, err := strconv.ParseInt(*maxImport, 10, 64)
+	if err != nil || maxImportBytes <= 0 {
+		return fmt.Errorf("-max-import-bytes: %q is not a positive whole number of bytes", *maxImport)
+	}
 	logger := slog.New(handler)
-	opts := []fake.Option{fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
+	opts := []fake.Option{fake.WithMaxImportBytes(maxImportBytes), fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
 		fake.WithAPIKey(*apiKey), fake.WithSession(*session), fake.WithAdminToken(*adminToken),
 		fake.WithScenarioLoader(scenarios.Loader()), fake.WithScenarioNames(scenarios.Builtins()...)}
 	if *logRequests {
