@@ -77,12 +77,12 @@ func TestImportChecksIntegrity(t *testing.T) {
 				p.OrgID = "0190a000-0000-7000-8000-000000000000"
 			}
 		}, "is in organization 0190a000-0000-7000-8000-000000000000, which does not exist"},
-		"user counter behind": {func(st *state) { st.nextUserID = 2 }, "the next user id (2) is not above user 2"},
+		"user counter behind":    {func(st *state) { st.nextUserID = 2 }, "the next user id (2) is not above user 2"},
 		"project counter behind": {func(st *state) { st.nextProjectID = 1 }, "the next project id (1) is not above project 1"},
 		"duplicate user uuid": {func(st *state) {
 			st.users[2].UUID = st.users[1].UUID
 		}, "is not indexed to it (a duplicate id?)"},
-		"duplicate email": {func(st *state) { st.users[2].Email = "OWNER@example.com" }, "users 1 and 2 have the same email"},
+		"duplicate email":           {func(st *state) { st.users[2].Email = "OWNER@example.com" }, "users 1 and 2 have the same email"},
 		"organization listed twice": {func(st *state) { st.orgOrder = append(st.orgOrder, st.orgOrder[0]) }, "the organization order lists"},
 		"invite in a missing organization": {func(st *state) {
 			for _, inv := range st.invites {
