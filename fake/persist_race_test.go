@@ -232,4 +232,3 @@ func TestPersistenceRacesAdminOperationsWithSIGKILL(t *testing.T) {
 		t.Fatal("the race did not run: nothing acknowledged was checked")
 	}
 }
-
