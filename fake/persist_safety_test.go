@@ -395,3 +395,42 @@ func TestPersistenceDirectoryPermissions(t *testing.T) {
 		t.Errorf("no warning about a directory open to others: %s", logged.String())
 	}
 }
+
+// TestPersistenceReadsAFormat2Directory: a directory of the previous layout (the state in
+// snapshot.json, no world file) starts, replays its log, and is converted: its world is
+// the state it held at start.
+func TestPersistenceReadsAFormat2Directory(t *testing.T) {
+	dir := t.TempDir()
+	a := persistedEnv(t, dir)
+	a.do("POST", a.orgPath("invites/"), map[string]any{"target_email": "old@example.com"}).wantStatus(t, 201)
+	want := exportOf(t, a.srv)
+	world, _ := a.srv.persist.world, a.srv.Close()
+	data, _ := os.ReadFile(filepath.Join(dir, world))
+	var wd worldDoc
+	if err := json.Unmarshal(data, &wd); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, snapshotFile))
+	var doc snapshotDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc.Format, doc.World, doc.State = legacyFormat, "", wd.State
+	data, _ = json.Marshal(doc)
+	_ = os.WriteFile(filepath.Join(dir, snapshotFile), data, 0o600)
+	_ = os.Remove(filepath.Join(dir, world))
+
+	b := persistedEnv(t, dir)
+	if !bytes.Equal(want, exportOf(t, b.srv)) {
+		t.Fatal("the state of a format 2 directory was not restored")
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, snapshotFile))
+	if err := json.Unmarshal(data, &doc); err != nil || doc.Format != dirFormat || doc.World == "" {
+		t.Fatalf("the directory was not converted: format %d, world %q (%v)", doc.Format, doc.World, err)
+	}
+	b.do("POST", b.orgPath("invites/"), map[string]any{"target_email": "new@example.com"}).wantStatus(t, 201)
+	b.sendUnchecked("POST", "/_fake/reset", nil).wantStatus(t, 200)
+	if !bytes.Equal(want, exportOf(t, b.srv)) {
+		t.Fatal("reset did not return to the state the format 2 directory held at start")
+	}
+}
