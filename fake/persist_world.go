@@ -161,9 +161,6 @@ func (p *persister) writeSnapshot(s *Server, world string, d Defaults, state []b
 		s.logger.Error("the data directory failed (a snapshot's rename may not be durable); refusing writes from now on", "dir", p.dir, "err", err)
 		return errNotDurable
 	}
-	if now.After(p.lastTime) {
-		p.lastTime = now
-	}
 	p.sinceSnp = 0
 	if err := p.rewind(0); err != nil {
 		// The log's records are all in the snapshot: replay skips them by sequence number.
