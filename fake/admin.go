@@ -80,6 +80,7 @@ func (s *Server) adminRoute(m *pathRouter, path string, protected bool, methods 
 		if len(vars) > 0 {
 			r = withPathVars(r, vars)
 		}
+		extendAdminDeadlines(w)
 		if protected {
 			if err := s.checkAdminToken(r); err != nil {
 				s.writeError(w, r, err)
@@ -195,7 +196,9 @@ func (s *Server) adminHealth(*http.Request) (int, any, error) {
 }
 
 func (s *Server) adminReset(*http.Request) (int, any, error) {
-	s.Reset()
+	if err := s.reset(); err != nil {
+		return 0, nil, err
+	}
 	return http.StatusOK, map[string]string{"status": "ok"}, nil
 }
 
@@ -370,6 +373,11 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 	if s.loader == nil {
 		return 0, nil, errNoLoader
 	}
+	release, err := s.beginImport()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer release()
 	spec, err := s.readScenarioSpec(r) // JSON, or a YAML document (guard.go)
 	if err != nil {
 		return 0, nil, err
@@ -392,9 +400,6 @@ func (s *Server) adminScenario(r *http.Request) (int, any, error) {
 	return http.StatusOK, d, nil
 }
 
-// maxImportBytes bounds PUT /_fake/snapshot, whose body is a whole state, not a request.
-const maxImportBytes = 512 << 20
-
 func (s *Server) adminExport(*http.Request) (int, any, error) {
 	data, err := s.ExportState()
 	if err != nil {
@@ -404,14 +409,27 @@ func (s *Server) adminExport(*http.Request) (int, any, error) {
 }
 
 func (s *Server) adminImport(r *http.Request) (int, any, error) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxImportBytes+1))
+	limit := s.maxImportBytes
+	if r.ContentLength > limit {
+		return 0, nil, errImportTooLarge(limit)
+	}
+	release, err := s.beginImport()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer release()
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return 0, nil, errParse("Could not read the request body.")
 	}
-	if len(data) > maxImportBytes {
-		return 0, nil, errTooLarge(maxImportBytes)
+	if int64(len(data)) > limit {
+		return 0, nil, errImportTooLarge(limit)
 	}
 	if err := s.ImportState(data); err != nil {
+		var e *store.Error
+		if errors.As(err, &e) {
+			return 0, nil, e // the data directory could not record it
+		}
 		return 0, nil, store.Invalid(err.Error())
 	}
 	return http.StatusOK, map[string]string{"status": "ok"}, nil

@@ -119,14 +119,23 @@ func WithScenarioLoader(l ScenarioLoader) Option { return func(c *config) { c.lo
 // otherwise (LoadWorld, a world without WithWorldNow) the clock is left where it is, so
 // time-dependent fields (an invite's is_expired) follow the current reading.
 func (s *Server) Reset() {
-	s.ctl.Lock()
-	initial, clock := s.initial, s.worldClock
-	s.ctl.Unlock()
-	clock.apply(s.clock)
-	s.store.Restore(initial)
+	if err := s.reset(); err != nil {
+		s.logger.Error("reset failed: the data directory could not record it, so nothing changed", "err", err)
+	}
+}
+
+// reset is Reset, reporting a data directory that could not record it (nothing changed).
+func (s *Server) reset() error {
+	s.worldMu.Lock()
+	defer s.worldMu.Unlock()
+	w := s.currentWorld()
+	if err := s.commitState(w.snap.Clone(), nil, true, nil); err != nil {
+		return err
+	}
+	w.clock.apply(s.clock)
 	s.journal.Clear()
 	s.faults.reset(s.seed)
-	s.checkpointOrLog()
+	return nil
 }
 
 // Snapshot returns a deep copy of the store's state, to Restore later. It is cheap (a
@@ -134,10 +143,14 @@ func (s *Server) Reset() {
 func (s *Server) Snapshot() *store.Snapshot { return s.store.Snapshot() }
 
 // Restore puts the store's state back to snap (taken by Snapshot). The journal, faults and
-// clock are left as they are. A snapshot can be restored any number of times.
+// clock are left as they are. A snapshot can be restored any number of times. With a data
+// directory that cannot record it, nothing changes (and the failure is logged).
 func (s *Server) Restore(snap *store.Snapshot) {
-	s.store.Restore(snap)
-	s.checkpointOrLog()
+	s.worldMu.Lock()
+	defer s.worldMu.Unlock()
+	if err := s.commitState(snap.Clone(), nil, false, nil); err != nil {
+		s.logger.Error("restore failed: the data directory could not record it, so nothing changed", "err", err)
+	}
 }
 
 // ExportState returns the whole store as canonical JSON: records, indexes and the seeded
@@ -146,21 +159,19 @@ func (s *Server) Restore(snap *store.Snapshot) {
 func (s *Server) ExportState() ([]byte, error) { return s.store.ExportJSON() }
 
 // ImportState replaces the whole store with an ExportState export (from this server or
-// another). On error nothing changes. Defaults() still describes the world the server was
-// built with.
+// another). The export is checked whole first — its format version, its shape and its
+// records' integrity (store.Snapshot.CheckIntegrity: no duplicate ids, no dangling
+// references, no id counter behind its ids) — and, with a data directory, written there
+// in the same step; on any error nothing changes. Defaults() still describes the world the
+// server was built with.
 func (s *Server) ImportState(data []byte) error {
-	if err := s.store.ImportJSON(data); err != nil {
+	sn, err := store.DecodeSnapshot(data)
+	if err != nil {
 		return err
 	}
-	return s.checkpoint()
-}
-
-// checkpointOrLog persists a state change that is not an API write; a failure is logged
-// (and makes the data directory refuse writes), since the callers have no error to return.
-func (s *Server) checkpointOrLog() {
-	if err := s.checkpoint(); err != nil {
-		s.logger.Error("snapshot to the data directory failed", "err", err)
-	}
+	s.worldMu.Lock()
+	defer s.worldMu.Unlock()
+	return s.commitState(sn, nil, false, data)
 }
 
 // worldClock is what Reset does to the clock: nothing (the zero value), set it to at, or
@@ -219,13 +230,17 @@ func (s *Server) loadWorld(fn World, wc worldClock) error {
 	if err != nil {
 		return err
 	}
-	snap := tmp.Release() // tmp is dropped: its state becomes the snapshot, uncopied
+	snap := tmp.Release() // tmp is dropped: its state becomes the world, uncopied
+	s.worldMu.Lock()
+	defer s.worldMu.Unlock()
+	if err := s.commitState(snap.Clone(), &worldChange{snap: snap, defaults: d, clock: wc}, true, nil); err != nil {
+		return err
+	}
 	s.ctl.Lock()
 	s.initial = snap
 	s.defaults = d
 	s.worldClock = wc
 	s.ctl.Unlock()
 	wc.apply(s.clock)
-	s.store.Restore(snap)
-	return s.checkpoint()
+	return nil
 }

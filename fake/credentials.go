@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -110,33 +111,43 @@ func (s *Server) MintKey(in NewKey) (KeyDetails, error) {
 	if len([]rune(label)) > 40 {
 		return KeyDetails{}, store.FieldError("label", "max_length", "Ensure this field has no more than 40 characters.")
 	}
-	var out KeyDetails
-	err := s.store.Write(func(tx *store.Tx) error {
-		u := tx.UserByEmail(ref)
-		if u == nil {
-			u = tx.UserByUUID(ref)
-		}
-		if u == nil {
-			return store.FieldError("user", "does_not_exist", "No user with that email or uuid.")
-		}
-		for _, id := range in.ScopedOrganizations {
-			if tx.Org(id) == nil {
-				return store.FieldError("scoped_organizations", "does_not_exist", "No organization "+id+".")
-			}
-		}
-		orgs := append([]string(nil), in.ScopedOrganizations...)
-		sort.Strings(orgs)
-		k, _, err := tx.CreatePersonalAPIKey(u.ID, store.NewAPIKey{Label: label, Scopes: scopes, ScopedOrganizations: orgs})
-		if err != nil {
-			return err
-		}
-		out = keyDetails(k)
-		return nil
-	})
-	if err == nil {
-		s.checkpointOrLog() // not an API write, so not in a data directory's log
+	in = NewKey{User: ref, Scopes: scopes, Label: label, ScopedOrganizations: in.ScopedOrganizations}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return KeyDetails{}, err
 	}
+	// Logged as a write of its own (with a data directory), in the order of the API's.
+	var out KeyDetails
+	err = s.loggedWrite(logRecord{Method: keyRecord, Body: body}, func(tx *store.Tx) error {
+		var err error
+		out, err = mintKeyTx(tx, in)
+		return err
+	})
 	return out, err
+}
+
+// mintKeyTx creates the key in (checked, its defaults applied) describes: MintKey's
+// transaction, and its replay from a data directory's log.
+func mintKeyTx(tx *store.Tx, in NewKey) (KeyDetails, error) {
+	u := tx.UserByEmail(in.User)
+	if u == nil {
+		u = tx.UserByUUID(in.User)
+	}
+	if u == nil {
+		return KeyDetails{}, store.FieldError("user", "does_not_exist", "No user with that email or uuid.")
+	}
+	for _, id := range in.ScopedOrganizations {
+		if tx.Org(id) == nil {
+			return KeyDetails{}, store.FieldError("scoped_organizations", "does_not_exist", "No organization "+id+".")
+		}
+	}
+	orgs := append([]string(nil), in.ScopedOrganizations...)
+	sort.Strings(orgs)
+	k, _, err := tx.CreatePersonalAPIKey(u.ID, store.NewAPIKey{Label: in.Label, Scopes: in.Scopes, ScopedOrganizations: orgs})
+	if err != nil {
+		return KeyDetails{}, err
+	}
+	return keyDetails(k), nil
 }
 
 // usersPage is the answer of GET /_fake/users.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"mime/multipart"
 	"net/http/httptest"
 	"os"
@@ -17,9 +18,9 @@ import (
 )
 
 // persistedEnv starts a server on dir, as the dev server does with -data-dir.
-func persistedEnv(t *testing.T, dir string) *env {
+func persistedEnv(t *testing.T, dir string, opts ...Option) *env {
 	t.Helper()
-	e := newEnv(t, WithDataDir(dir))
+	e := newEnv(t, append([]Option{WithDataDir(dir)}, opts...)...)
 	t.Cleanup(func() { _ = e.srv.Close() })
 	return e
 }
@@ -143,9 +144,9 @@ func TestPersistenceReplaysEveryContentType(t *testing.T) {
 // rewriteLog applies change to every request record of dir's write log, re-framing them.
 func rewriteLog(t *testing.T, dir string, change func(*logRecord)) {
 	t.Helper()
-	records, _, err := readLog(filepath.Join(dir, logFile))
-	if err != nil || len(records) == 0 {
-		t.Fatalf("log: %d records, %v", len(records), err)
+	records := readLogRecords(t, dir)
+	if len(records) == 0 {
+		t.Fatal("log: no records")
 	}
 	var out []byte
 	for _, rec := range records {
@@ -160,6 +161,27 @@ func rewriteLog(t *testing.T, dir string, change func(*logRecord)) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, logFile), out, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// readLogRecords reads every record of dir's write log.
+func readLogRecords(t *testing.T, dir string) []logRecord {
+	t.Helper()
+	lr, err := openLogReader(filepath.Join(dir, logFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lr.close()
+	var out []logRecord
+	for {
+		e, err := lr.next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e.rec)
 	}
 }
 
@@ -195,27 +217,33 @@ func TestPersistenceRefusesAReplayThatDiffers(t *testing.T) {
 // TestPersistenceRefusesAnotherVersion: a data directory of another format version (or one
 // from before versions) is refused with an error saying so, never misread.
 func TestPersistenceRefusesAnotherVersion(t *testing.T) {
-	for name, change := range map[string]func(map[string]any){
-		"older directory": func(doc map[string]any) { delete(doc, "format") },
-		"newer directory": func(doc map[string]any) { doc["format"] = dirFormat + 1 },
-		"newer state":     func(doc map[string]any) { doc["state"].(map[string]any)["$format"] = store.StateFormat + 1 },
-		"state of no version": func(doc map[string]any) {
+	for name, tc := range map[string]struct {
+		world  bool // the change is to the world file, not snapshot.json
+		change func(map[string]any)
+	}{
+		"older directory": {false, func(doc map[string]any) { delete(doc, "format") }},
+		"newer directory": {false, func(doc map[string]any) { doc["format"] = dirFormat + 1 }},
+		"newer state":     {true, func(doc map[string]any) { doc["state"].(map[string]any)["$format"] = store.StateFormat + 1 }},
+		"state of no version": {true, func(doc map[string]any) {
 			doc["state"] = doc["state"].(map[string]any)["state"]
-		},
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			a := persistedEnv(t, dir)
 			a.srv.Close()
 			path := filepath.Join(dir, snapshotFile)
+			if tc.world {
+				path = filepath.Join(dir, a.srv.persist.world)
+			}
 			data, _ := os.ReadFile(path)
 			var doc map[string]any
 			if err := json.Unmarshal(data, &doc); err != nil {
 				t.Fatal(err)
 			}
-			change(doc)
+			tc.change(doc)
 			data, _ = json.Marshal(doc)
-			_ = os.WriteFile(path, data, 0o644)
+			_ = os.WriteFile(path, data, 0o600)
 			_, err := New(WithSeed(1), WithDataDir(dir))
 			if err == nil {
 				t.Fatal("a server started on a directory of another version")

@@ -29,15 +29,16 @@ import (
 // the data directory it names (the parent test's child process) instead of skipping.
 const walkChildEnv = "FAKEHOG_WALK_CHILD_DIR"
 
-// TestPersistWalkChild is the child process of TestPersistenceWalkSurvivesSIGKILL: a fakehog
-// with a data directory on a loopback port, printing its URL, serving until killed (or
+// TestPersistWalkChild is the child process of TestPersistenceWalkSurvivesSIGKILL (and
+// TestPersistenceRacesAdminOperationsWithSIGKILL): a fakehog with a data directory (and
+// testLoader for POST /_fake/scenario) on a loopback port, printing its URL, serving until killed (or
 // until its parent is gone).
 func TestPersistWalkChild(t *testing.T) {
 	dir := os.Getenv(walkChildEnv)
 	if dir == "" {
 		t.Skip("the child process of TestPersistenceWalkSurvivesSIGKILL")
 	}
-	srv, err := New(WithSeed(7), WithDataDir(dir))
+	srv, err := New(WithSeed(7), WithDataDir(dir), WithScenarioLoader(testLoader))
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(3)

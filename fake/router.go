@@ -176,7 +176,9 @@ func (s *Server) groupHandler(g *pathGroup) varsHandler {
 		c.body = body
 		var status int
 		var out any
-		run := func(tx *store.Tx) error {
+		// logged is where a persisted write is logged: after every check that can refuse
+		// the request before its handler (persist_log.go).
+		run := func(tx *store.Tx, logged func() error) error {
 			c.tx = tx
 			err := c.authorize(g)
 			if c.key != nil {
@@ -196,6 +198,9 @@ func (s *Server) groupHandler(g *pathGroup) varsHandler {
 				w.Header().Set("Allow", g.allow)
 				return errMethodNotAllowed(r.Method)
 			}
+			if err := logged(); err != nil {
+				return err
+			}
 			res, err := rt.Handle(c)
 			if err != nil {
 				return err
@@ -204,7 +209,7 @@ func (s *Server) groupHandler(g *pathGroup) varsHandler {
 			return nil
 		}
 		if rt != nil && isSafe(method) && !rt.writesOnRead() {
-			err = s.store.Read(run)
+			err = s.store.Read(func(tx *store.Tx) error { return run(tx, noLog) })
 		} else {
 			err = s.writeInStore(r, body, run)
 		}

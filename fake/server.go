@@ -60,6 +60,14 @@ type Server struct {
 	replayed      bool
 	replayOutcome int
 
+	// worldMu serializes the operations that replace the whole state (Reset, LoadWorld,
+	// Restore, ImportState), so each persists and installs its state in one order.
+	worldMu sync.Mutex
+	// importing is held by the import (PUT /_fake/snapshot) or scenario load running over
+	// HTTP: one at a time (admin_limits.go).
+	importing      sync.Mutex
+	maxImportBytes int64 // WithMaxImportBytes
+
 	ctl        sync.Mutex      // guards defaults, initial and worldClock
 	defaults   Defaults        // the current world's credentials
 	initial    *store.Snapshot // the state Reset returns to
@@ -81,25 +89,26 @@ type Defaults struct {
 type Option func(*config)
 
 type config struct {
-	seed         uint64
-	clock        store.Clock
-	logger       *slog.Logger
-	maxBodyBytes int64
-	apiKey       string
-	session      string
-	seedFn       func(tx *store.Tx) (Defaults, error)
-	journalSize  int
-	journalBody  int
-	journalBytes int
-	historyLimit int
-	adminToken   string
-	loader       ScenarioLoader
-	dataDir      string
-	worldNow     time.Time
-	basePath     string
-	builtins     []string
-	logRequests  bool
-	allowedHosts []string
+	seed           uint64
+	clock          store.Clock
+	logger         *slog.Logger
+	maxBodyBytes   int64
+	apiKey         string
+	session        string
+	seedFn         func(tx *store.Tx) (Defaults, error)
+	journalSize    int
+	journalBody    int
+	journalBytes   int
+	historyLimit   int
+	adminToken     string
+	loader         ScenarioLoader
+	dataDir        string
+	worldNow       time.Time
+	basePath       string
+	builtins       []string
+	logRequests    bool
+	maxImportBytes int64
+	allowedHosts   []string
 }
 
 // WithBasePath serves the API under a path prefix, as behind a reverse proxy that mounts
@@ -164,7 +173,7 @@ func WithRequestLogging() Option { return func(c *config) { c.logRequests = true
 
 // New builds a server holding the default world (or the one WithWorld seeds).
 func New(opts ...Option) (*Server, error) {
-	cfg := config{maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit, journalBytes: DefaultJournalBytes}
+	cfg := config{maxImportBytes: DefaultMaxImportBytes, maxBodyBytes: DefaultMaxBodyBytes, journalSize: DefaultJournalSize, journalBody: DefaultJournalBodyLimit, journalBytes: DefaultJournalBytes}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -179,22 +188,23 @@ func New(opts ...Option) (*Server, error) {
 	}
 	clock := newClock(cfg.clock)
 	s := &Server{
-		store:        store.New(store.Options{Seed: cfg.seed, Clock: clock, HistoryLimit: cfg.historyLimit}),
-		logger:       cfg.logger,
-		maxBodyBytes: cfg.maxBodyBytes,
-		seed:         cfg.seed,
-		clock:        clock,
-		apiKey:       cfg.apiKey,
-		session:      cfg.session,
-		journal:      newJournal(cfg.journalSize, cfg.journalBody, cfg.journalBytes),
-		faults:       newFaultSet(cfg.seed),
-		adminToken:   cfg.adminToken,
-		allowedHosts: cfg.allowedHosts,
-		consoleToken: NewCSRFToken(),
-		loader:       cfg.loader,
-		builtins:     cfg.builtins,
-		basePath:     strings.TrimSuffix(cfg.basePath, "/"),
-		memberMemo:   new(memberMemo),
+		store:          store.New(store.Options{Seed: cfg.seed, Clock: clock, HistoryLimit: cfg.historyLimit}),
+		logger:         cfg.logger,
+		maxBodyBytes:   cfg.maxBodyBytes,
+		maxImportBytes: cfg.maxImportBytes,
+		seed:           cfg.seed,
+		clock:          clock,
+		apiKey:         cfg.apiKey,
+		session:        cfg.session,
+		journal:        newJournal(cfg.journalSize, cfg.journalBody, cfg.journalBytes),
+		faults:         newFaultSet(cfg.seed),
+		adminToken:     cfg.adminToken,
+		allowedHosts:   cfg.allowedHosts,
+		consoleToken:   NewCSRFToken(),
+		loader:         cfg.loader,
+		builtins:       cfg.builtins,
+		basePath:       strings.TrimSuffix(cfg.basePath, "/"),
+		memberMemo:     new(memberMemo),
 	}
 	if cfg.logRequests {
 		s.journal.onFile = s.logRequest
@@ -221,11 +231,6 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.dataDir != "" {
 		if err := s.openPersistence(cfg.dataDir); err != nil {
 			return nil, fmt.Errorf("data directory %s: %w", cfg.dataDir, err)
-		}
-		// Reset restores the state the directory held; its clock must not go back
-		// before that state's latest write.
-		if last := s.PersistedTime(); !s.worldClock.at.IsZero() && last.After(s.worldClock.at) {
-			s.worldClock.at = last
 		}
 	}
 	return s, nil

@@ -8,8 +8,8 @@
 //	go run ./cmd/fakehog -version
 //
 // Flags fall back to environment variables: FAKEHOG_ADDR, FAKEHOG_SCENARIO, FAKEHOG_API_KEY,
-// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_LOG_FORMAT,
-// FAKEHOG_LOG_REQUESTS, FAKEHOG_ALLOWED_HOSTS. A flag given on the command line wins. The console is at
+// FAKEHOG_SESSION, FAKEHOG_SEED, FAKEHOG_ADMIN_TOKEN, FAKEHOG_DATA_DIR, FAKEHOG_MAX_IMPORT_BYTES,
+// FAKEHOG_LOG_FORMAT, FAKEHOG_LOG_REQUESTS, FAKEHOG_ALLOWED_HOSTS. A flag given on the command line wins. The console is at
 // http://127.0.0.1:8010/ once the server runs.
 package main
 
@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 		"more Host names the /_fake/ control routes and the console answer to, comma-separated: a name, name:port, .domain (and its subdomains) or * (any); "+
 			"loopback and the address a request arrives on always are [FAKEHOG_ALLOWED_HOSTS]")
 	dataDir := fs.String("data-dir", envOr("FAKEHOG_DATA_DIR", ""), "keep the state in this directory across restarts (empty: memory only) [FAKEHOG_DATA_DIR]")
+	maxImport := fs.String("max-import-bytes", envOr("FAKEHOG_MAX_IMPORT_BYTES", strconv.Itoa(fake.DefaultMaxImportBytes)),
+		"the largest state export PUT /_fake/snapshot accepts, in bytes [FAKEHOG_MAX_IMPORT_BYTES]")
 	logFormat := fs.String("log-format", envOr("FAKEHOG_LOG_FORMAT", "text"), "log as text (key=value) or json [FAKEHOG_LOG_FORMAT]")
 	logRequests := fs.Bool("log-requests", envOr("FAKEHOG_LOG_REQUESTS", "") == "true" || envOr("FAKEHOG_LOG_REQUESTS", "") == "1",
 		"log one line per API request: method, path, status, duration, caller [FAKEHOG_LOG_REQUESTS=true]")
@@ -182,8 +184,12 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 			return fmt.Errorf("-seed: %q is not a whole number", *seedText)
 		}
 	}
+	maxImportBytes, err := strconv.ParseInt(*maxImport, 10, 64)
+	if err != nil || maxImportBytes <= 0 {
+		return fmt.Errorf("-max-import-bytes: %q is not a positive whole number of bytes", *maxImport)
+	}
 	logger := slog.New(handler)
-	opts := []fake.Option{fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
+	opts := []fake.Option{fake.WithMaxImportBytes(maxImportBytes), fake.WithSeed(seed), fake.WithWorld(sc.World()), fake.WithLogger(logger),
 		fake.WithAPIKey(*apiKey), fake.WithSession(*session), fake.WithAdminToken(*adminToken),
 		fake.WithAllowedHosts(strings.Split(*allowedHosts, ",")...),
 		fake.WithScenarioLoader(scenarios.Loader()), fake.WithScenarioNames(scenarios.Builtins()...)}

@@ -38,8 +38,9 @@ func (s *Store) ExportJSON() ([]byte, error) {
 	return encodeState(s.st)
 }
 
-// ImportJSON replaces the whole state with one ExportJSON produced. On any error the store
-// is left as it was.
+// ImportJSON replaces the whole state with one ExportJSON produced. On any error — a shape
+// the codec cannot read, or records that do not agree with each other (CheckIntegrity) —
+// the store is left as it was.
 func (s *Store) ImportJSON(data []byte) error {
 	st, err := decodeState(data)
 	if err != nil {
@@ -97,6 +98,9 @@ func decodeState(data []byte) (*state, error) {
 		return nil, fmt.Errorf("state: no random source")
 	}
 	st.rng = rand.New(st.pcg)
+	if err := checkIntegrity(st); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 

@@ -47,6 +47,41 @@ func (s *Store) Restore(snap *Snapshot) {
 	s.mu.Unlock()
 }
 
+// Clone returns a deep copy of the snapshot (to hand to Adopt while keeping the original).
+func (sn *Snapshot) Clone() *Snapshot { return &Snapshot{st: sn.st.clone()} }
+
+// ExportJSON is the snapshot as Store.ExportJSON would export it once restored.
+func (sn *Snapshot) ExportJSON() ([]byte, error) { return encodeState(sn.st) }
+
+// DecodeSnapshot reads an ExportJSON export into a snapshot without touching any store:
+// the format version, the records' shape and their integrity (CheckIntegrity) are checked.
+func DecodeSnapshot(data []byte) (*Snapshot, error) {
+	st, err := decodeState(data)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{st: st}, nil
+}
+
+// Adopt makes sn the store's state, without copying it: sn is handed over and must not be
+// used afterwards (Clone it first to keep it). commit, when given, runs first with the
+// write lock held; if it fails the state is left as it was and its error returned. It is
+// how a state change that is not a transaction (a reset, an import) is made durable in the
+// same step as it becomes visible, ordered with every write transaction.
+func (s *Store) Adopt(sn *Snapshot, commit func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if commit != nil {
+		if err := commit(); err != nil {
+			return err
+		}
+	}
+	s.st = sn.st
+	sn.st = nil
+	s.changed()
+	return nil
+}
+
 // clone deep-copies the state: every record through deepCopy (deepcopy.go), the families'
 // states whole; the indexes that share records (users by UUID and email, keys by user) are
 // rebuilt to point at the copies.

@@ -234,12 +234,22 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 
 // WriteAt is Write with the transaction's clock reading given: replaying a persisted write
 // must see the time it first ran at.
+//
+// A transaction that fails leaves the seeded random source and the UUID sequence where they
+// were, like every other part of the state: a refused write changes nothing at all, so it
+// need not be persisted, and the ids generated afterwards do not depend on it.
 func (s *Store) WriteAt(now time.Time, fn func(tx *Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx := &Tx{st: s.st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.ix}
+	st := s.st
+	pcg, lastMilli, seq := *st.pcg, st.lastMilli, st.seq
+	tx := &Tx{st: st, now: now.UTC(), opts: &s.opts, write: true, ix: &s.ix}
 	defer tx.settle() // also when fn fails: it may have changed a user it was handed
-	return fn(tx)
+	err := fn(tx)
+	if err != nil && s.st == st {
+		*st.pcg, st.lastMilli, st.seq = pcg, lastMilli, seq
+	}
+	return err
 }
 
 // changed rebuilds the derived indexes after the state was replaced (the member lists at
