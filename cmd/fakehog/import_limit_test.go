@@ -14,6 +14,7 @@ func TestMaxImportBytes(t *testing.T) {
 	t.Setenv("FAKEHOG_MAX_IMPORT_BYTES", "not used: the flag wins")
 	base, _ := start(t, "-max-import-bytes", "100")
 	req, _ := http.NewRequest(http.MethodPut, base+"/_fake/snapshot", strings.NewReader(`{"$format":1,"state":{"x":"`+strings.Repeat("a", 200)+`"}}`))
+	req.Header.Set("Content-Type", "application/json") // the control routes take JSON only
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
