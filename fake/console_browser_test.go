@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"io"
 	"net/http"
@@ -220,10 +221,18 @@ func TestConsoleBrowserWorld(t *testing.T) {
 	// Credentials: every user is listed; a key is masked until revealed.
 	do(t, ctx, chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("header nav a")).filter(a => a.textContent === "Credentials")`)))
 	waitFor(t, ctx, `document.title === "Credentials · fakehog"`)
+	// The first page of 50, and the count of them all.
 	users := len(srv.Credentials())
-	if n := eval[int](t, ctx, `document.querySelectorAll("table.users tbody tr").length`); n != users {
-		t.Errorf("%d users listed, want %d", n, users)
+	if n := eval[int](t, ctx, `document.querySelectorAll("table.users tbody tr").length`); n != min(users, 50) {
+		t.Errorf("%d users listed, want %d", n, min(users, 50))
 	}
+	if got := text(t, ctx, "#users h2"); got != fmt.Sprintf("Users (%d)", users) {
+		t.Errorf("users heading %q", got)
+	}
+	// Ben is found by the search box.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#users form.search input[type=search]`), "ben@"),
+		chromedp.Submit(chromedp.CSS(`#users form.search`)))
+	waitFor(t, ctx, `document.querySelectorAll("table.users tbody tr").length === 1`)
 	row := `document.querySelector('tr[data-email="ben@hedgebox.io"]')`
 	if got := eval[string](t, ctx, row+`.querySelector(".key code").innerText`); got == "phx_demo_ben_readonly_key" || got == "" {
 		t.Errorf("the key is not masked: %q", got)
@@ -246,7 +255,7 @@ func TestConsoleBrowserMintKey(t *testing.T) {
 		}
 	}
 	do(t, ctx, chromedp.Navigate(srv.URL+"/_fake/console/users"))
-	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#mint-form select[name=user]`), target),
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#mint-form input[name=user]`), target),
 		chromedp.SetValue(chromedp.CSS(`#mint-form input[name=scopes]`), "organization:read"),
 		chromedp.SetValue(chromedp.CSS(`#mint-form input[name=label]`), "from the console"),
 		chromedp.Click(chromedp.CSS(`#mint-form button[type=submit]`)))

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake"
+	"github.com/fakehog/fakehog/fake/store"
 	"github.com/fakehog/fakehog/scenarios"
 )
 
@@ -231,11 +232,14 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	}
 	// Generated users (as many as the scenario asks for) are summed up, not listed.
 	generated := 0
-	for _, c := range srv.Credentials() {
-		if len(c.Keys) > 0 && strings.HasPrefix(c.Keys[0].Value, "phx_gen_") {
-			generated++
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		for _, u := range tx.Users() {
+			if keys := tx.APIKeysOfUser(u.ID); len(keys) > 0 && strings.HasPrefix(keys[0].Value, "phx_gen_") {
+				generated++
+			}
 		}
-	}
+		return nil
+	})
 	if generated > 0 {
 		logger.Info("generated users have keys and sessions too", "users", generated, "list", base+"/_fake/console/users")
 	}
