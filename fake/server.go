@@ -58,6 +58,8 @@ type Server struct {
 	replayed      bool
 	replayOutcome int
 
+	worlds worldSet // isolated worlds (worlds.go)
+
 	ctl        sync.Mutex      // guards defaults, initial and worldClock
 	defaults   Defaults        // the current world's credentials
 	initial    *store.Snapshot // the state Reset returns to
@@ -245,6 +247,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL.Path = rest
 		r2.URL.RawPath = ""
 		r = r2
+	}
+	if s.worlds.count.Load() > 0 && s.serveWorld(w, r) {
+		return // an isolated world's request (worlds.go)
 	}
 	if cors(w, r, r.URL.Path) {
 		return // a preflight, answered before authentication as django-cors-headers does
