@@ -30,6 +30,7 @@ import (
 //	GET /_fake/console/world                 reset, load a scenario, download or upload a snapshot
 //	GET /_fake/console/snapshot.json         the snapshot as a download
 //	GET /_fake/console/assets/{name}         the console's CSS and JavaScript
+//	GET /favicon.ico                         the console's icon
 //
 // With WithAdminToken the pages need the token like the other /_fake/ routes: send it as a
 // header, or open any page once with ?token=<token>, which keeps it in a cookie for the
@@ -79,6 +80,10 @@ func (s *Server) registerConsole(m *pathRouter) {
 	}
 	m.handle("/_fake/console/snapshot.json", s.consoleSnapshot)
 	m.handle("/_fake/console/assets/{name}", s.consoleAsset)
+	// Browsers ask every site for its icon: answered, it keeps 404s out of logs.
+	m.handle("/favicon.ico", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		s.consoleAsset(w, r, map[string]string{"name": "favicon.ico"})
+	})
 }
 
 // consoleAuth checks the admin token for a console page; it answers the request itself
@@ -505,6 +510,11 @@ func (s *Server) consoleSnapshot(w http.ResponseWriter, r *http.Request, _ map[s
 
 // consoleAsset serves an embedded stylesheet or script (no guard: they hold no data).
 func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[string]string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.writeError(w, r, errMethodNotAllowed(r.Method))
+		return
+	}
 	name := vars["name"]
 	data, err := fs.ReadFile(consoleFiles, "console/"+path.Base(name))
 	if err != nil || strings.HasSuffix(name, ".html") {
@@ -518,6 +528,8 @@ func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[s
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	case ".png":
 		w.Header().Set("Content-Type", "image/png")
+	case ".ico":
+		w.Header().Set("Content-Type", "image/x-icon")
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)

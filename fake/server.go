@@ -313,8 +313,10 @@ func (w *trackingWriter) Write(b []byte) (int, error) {
 func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // isAdminPath reports whether the path is one of fakehog's own control routes or the
-// console's front page, which are neither journaled nor subject to faults.
-func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" }
+// console's front page (or its icon), which are neither journaled nor subject to faults.
+func isAdminPath(p string) bool {
+	return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" || p == "/favicon.ico"
+}
 
 // Store gives direct access to the domain, for test setup and assertions.
 func (s *Server) Store() *store.Store { return s.store }
