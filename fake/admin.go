@@ -314,8 +314,10 @@ type clockView struct {
 	Now string `json:"now"`
 }
 
+// clockView shows the clock as RFC 3339 to the second, the one format the API and the
+// console show it in.
 func (s *Server) clockView() clockView {
-	return clockView{Now: s.clock.Now().UTC().Format(time.RFC3339Nano)}
+	return clockView{Now: s.clock.Now().UTC().Format(time.RFC3339)}
 }
 
 func (s *Server) adminClock(*http.Request) (int, any, error) {

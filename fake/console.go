@@ -144,7 +144,7 @@ func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, vars map[st
 		s.writeError(w, r, err)
 		return
 	}
-	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Now: consoleTime(s.clock.Now()) + " UTC",
+	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Now: consoleTime(s.clock.Now()),
 		Defaults: s.Defaults(), Data: d}
 	v.Title = consoleTitles[name]
 	if t, ok := d.(interface{ title() string }); ok {
@@ -538,12 +538,13 @@ func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[s
 	}
 }
 
-// consoleTime renders a time for people: UTC, to the second.
+// consoleTime renders a time for people as the API shows the clock: RFC 3339 in UTC, to
+// the second.
 func consoleTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02 15:04:05")
+	return t.UTC().Format(time.RFC3339)
 }
 
 // levelName names a membership level.
