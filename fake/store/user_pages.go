@@ -34,6 +34,17 @@ func (tx *Tx) UsersPage(search string, offset, limit int) (page []*User, count i
 		}
 		return page, count
 	}
+	if texts := tx.userTexts(); texts != nil && search != "" {
+		for i := range texts {
+			if texts[i].matches(search) {
+				if count >= offset && count-offset < limit {
+					page = append(page, texts[i].u)
+				}
+				count++
+			}
+		}
+		return page, count
+	}
 	// One walk over the map (cheaper than a lookup per id), then the matches in id order.
 	var found []*User
 	for _, u := range tx.st.users {
@@ -43,6 +54,79 @@ func (tx *Tx) UsersPage(search string, offset, limit int) (page []*User, count i
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].ID < found[j].ID })
 	return cutPage(found, offset, limit), len(found)
+}
+
+// searchMembersPage is MembersPage for a search (lower-cased) alone: the organization's
+// visible members, newest first unless ascending, whose user matches, cut to the page.
+func (tx *Tx) searchMembersPage(orgID, search string, ascending bool, offset, limit int) (page []*Membership, count int) {
+	vis := tx.visibleMembers(orgID)
+	texts := tx.userTexts()
+	for i := range vis {
+		m := vis[len(vis)-1-i]
+		if ascending {
+			m = vis[i]
+		}
+		var ok bool
+		if id := m.UserID; id >= 1 && id <= len(texts) {
+			ok = texts[id-1].matches(search)
+		} else if u := tx.st.users[id]; u != nil {
+			ok = u.matches(search)
+		}
+		if !ok {
+			continue
+		}
+		if count >= offset && count-offset < limit {
+			page = append(page, m)
+		}
+		count++
+	}
+	return page, count
+}
+
+// userText is a user's searchable text, kept in the store's indexes so that a search over
+// 100,000 users scans one string each instead of looking every user up: the lower-cased
+// email and name, and the fields they were made of, so a user changed since (tests change
+// the *User they are handed) is matched from its fields instead.
+type userText struct {
+	u                  *User
+	email, first, last string
+	text               string // lower(email) + "\n" + lower(first + " " + last)
+}
+
+func newUserText(u *User) userText {
+	return userText{u: u, email: u.Email, first: u.FirstName, last: u.LastName,
+		text: strings.ToLower(u.Email) + "\n" + strings.ToLower(u.FirstName+" "+u.LastName)}
+}
+
+// matches is u.matches(search), from the kept text while the user is unchanged.
+func (t *userText) matches(search string) bool {
+	u := t.u
+	if u.Email != t.email || u.FirstName != t.first || u.LastName != t.last || strings.Contains(search, "\n") {
+		return u.matches(search)
+	}
+	return strings.Contains(t.text, search)
+}
+
+// userTexts returns every user's searchable text by id (index id-1), extended to the users
+// created since it was last used; nil when the ids are not 1..n. The slice is shared with
+// later transactions: callers must not modify it nor keep it past the transaction.
+func (tx *Tx) userTexts() []userText {
+	if !tx.denseUserIDs() {
+		return nil
+	}
+	ix := tx.ix
+	if !tx.write {
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+	}
+	n := len(tx.st.users)
+	if len(ix.users) > n || (len(ix.users) > 0 && ix.users[len(ix.users)-1].u != tx.st.users[len(ix.users)]) {
+		ix.users = nil // not this state's users: start afresh
+	}
+	for id := len(ix.users) + 1; id <= n; id++ {
+		ix.users = append(ix.users, newUserText(tx.st.users[id]))
+	}
+	return ix.users[:n]
 }
 
 // denseUserIDs reports whether the users' ids are 1..n (always, unless an imported state
