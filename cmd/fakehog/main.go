@@ -3,6 +3,7 @@
 //	go run ./cmd/fakehog                        # serves the default scenario on 127.0.0.1:8010
 //	go run ./cmd/fakehog -scenario demo         # a builtin scenario, or a file: -scenario my.yaml
 //	go run ./cmd/fakehog -check -scenario my.yaml   # validate a scenario file and exit
+//	go run ./cmd/fakehog -print-scenario demo > my.yaml   # a builtin scenario to start from
 //	go run ./cmd/fakehog -addr 127.0.0.1:0
 //	go run ./cmd/fakehog -log-requests -log-format json
 //	go run ./cmd/fakehog -version
@@ -51,6 +52,7 @@ Usage:
 Examples:
   fakehog                                   serve the default world on http://127.0.0.1:8010
   fakehog -scenario demo                    a world worth clicking through (open http://127.0.0.1:8010/)
+  fakehog -print-scenario demo > my.yaml    start a scenario file from a builtin
   fakehog -scenario my.yaml -check          validate a scenario file and exit
   fakehog -data-dir ./state                 keep the state across restarts
   fakehog -log-requests -log-format json    one JSON log line per request
