@@ -38,6 +38,7 @@ import (
 //	PUT    /_fake/snapshot               replace the whole state with such an export
 //	GET    /_fake/users                  every user with their personal API keys and sessions
 //	POST   /_fake/keys                   mint a key: {"user":"ada@example.com","scopes":["*"]}
+//	/_fake/worlds...                     isolated worlds for parallel test workers (worlds.go)
 //	GET    /  and  /_fake/               the console (HTML, console.go)
 
 // adminFunc handles one admin operation: the status and JSON value to answer, or an error.
@@ -59,6 +60,7 @@ func (s *Server) registerAdmin(m *pathRouter) {
 	s.adminRoute(m, "/_fake/users", true, map[string]adminFunc{http.MethodGet: s.adminUsers})
 	s.adminRoute(m, "/_fake/keys", true, map[string]adminFunc{http.MethodPost: s.adminMintKey})
 	s.adminRoute(m, "/_fake/snapshot", true, map[string]adminFunc{http.MethodGet: s.adminExport, http.MethodPut: s.adminImport})
+	s.registerWorlds(m)
 	notFound := func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 		s.writeError(w, r, errEndpointNotFound)
 	}
@@ -315,8 +317,10 @@ type clockView struct {
 	Now string `json:"now"`
 }
 
+// clockView shows the clock as RFC 3339 to the second, the one format the API and the
+// console show it in.
 func (s *Server) clockView() clockView {
-	return clockView{Now: s.clock.Now().UTC().Format(time.RFC3339Nano)}
+	return clockView{Now: s.clock.Now().UTC().Format(time.RFC3339)}
 }
 
 func (s *Server) adminClock(*http.Request) (int, any, error) {

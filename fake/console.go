@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ import (
 //	GET /_fake/console/world                 reset, load a scenario, download or upload a snapshot
 //	GET /_fake/console/snapshot.json         the snapshot as a download
 //	GET /_fake/console/assets/{name}         the console's CSS and JavaScript
+//	GET /favicon.ico                         the console's icon
 //
 // With WithAdminToken the pages need the token like the other /_fake/ routes: send it as a
 // header, or open any page once with ?token=<token>, which keeps it in a cookie for the
@@ -78,6 +80,10 @@ func (s *Server) registerConsole(m *pathRouter) {
 	}
 	m.handle("/_fake/console/snapshot.json", s.consoleSnapshot)
 	m.handle("/_fake/console/assets/{name}", s.consoleAsset)
+	// Browsers ask every site for its icon: answered, it keeps 404s out of logs.
+	m.handle("/favicon.ico", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		s.consoleAsset(w, r, map[string]string{"name": "favicon.ico"})
+	})
 }
 
 // consoleAuth checks the admin token for a console page; it answers the request itself
@@ -139,7 +145,7 @@ func (s *Server) consolePage(w http.ResponseWriter, r *http.Request, vars map[st
 		s.writeError(w, r, err)
 		return
 	}
-	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Console: s.consoleToken, Now: consoleTime(s.clock.Now()) + " UTC",
+	v := consoleView{Page: name, Base: s.basePath, Token: s.adminToken, Console: s.consoleToken, Now: consoleTime(s.clock.Now()),
 		Defaults: s.Defaults(), Data: d}
 	v.Title = consoleTitles[name]
 	if t, ok := d.(interface{ title() string }); ok {
@@ -172,18 +178,23 @@ type orgSummary struct {
 	ExpiredInvites, Roles, Domains int
 }
 
-func (s *Server) consoleOverview(*http.Request, map[string]string) (any, error) {
+func (s *Server) consoleOverview(r *http.Request, _ map[string]string) (any, error) {
 	var out struct {
 		Orgs     []orgSummary
+		Pager    consolePager
 		Users    int
 		Keys     int
 		Sessions int
 	}
+	pg := newConsolePaging(r)
 	err := s.store.Read(func(tx *store.Tx) error {
 		now := tx.Now()
-		for _, o := range tx.Organizations() {
+		offset := pg.offset("")
+		orgs, total := cutRows(tx.Organizations(), offset, pg.limit)
+		out.Pager = pg.pager("", "organizations", total, offset, false)
+		for _, o := range orgs {
 			sum := orgSummary{ID: o.ID, Name: o.Name, Slug: o.Slug, Created: consoleTime(o.CreatedAt),
-				Members: len(tx.Members(o.ID, store.MemberFilter{})), Projects: len(tx.Projects(o.ID, "")),
+				Members: tx.MemberCount(o.ID), Projects: len(tx.Projects(o.ID, "")),
 				Roles: len(tx.Roles(o.ID)), Domains: len(tx.Domains(o.ID))}
 			for _, inv := range tx.Invites(o.ID) {
 				sum.Invites++
@@ -193,11 +204,7 @@ func (s *Server) consoleOverview(*http.Request, map[string]string) (any, error) 
 			}
 			out.Orgs = append(out.Orgs, sum)
 		}
-		for _, u := range tx.Users() {
-			out.Users++
-			out.Keys += len(tx.APIKeysOfUser(u.ID))
-			out.Sessions += len(tx.SessionsOfUser(u.ID))
-		}
+		out.Users, out.Keys, out.Sessions = tx.UserCount(), tx.APIKeyCount(), tx.SessionCount()
 		return nil
 	})
 	return out, err
@@ -211,12 +218,13 @@ type consoleRecord struct {
 	Tag  string // a CSS class for the row ("expired", ...)
 }
 
-// consoleSection is a family of records on an organization's page.
+// consoleSection is a family of records on an organization's page, one page of it at a time.
 type consoleSection struct {
 	ID, Title string
 	Head      []string
 	List      string // the family's list path
 	Rows      []consoleRecord
+	Pager     consolePager
 }
 
 // orgPage is the data of an organization's page.
@@ -248,8 +256,13 @@ func apiPath(tmpl string, vals ...string) string {
 	return strings.Join(segs, "/")
 }
 
-func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (any, error) {
+// consoleMaxActors bounds the members the organization page offers to act as (the most
+// senior ones holding a key).
+const consoleMaxActors = 25
+
+func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (any, error) {
 	var p orgPage
+	pg := newConsolePaging(r)
 	err := s.store.Read(func(tx *store.Tx) error {
 		o := tx.Org(vars["id"])
 		if o == nil {
@@ -259,27 +272,19 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 		id := o.ID
 		const base = "/api/organizations/{organization_id}/"
 		p.ID, p.Name, p.API = o.ID, o.Name, apiPath("/api/organizations/{id}/", id)
-		// Act as the most senior member holding a key (the JSON buttons use it).
-		best := -1
-		for _, m := range tx.Members(id, store.MemberFilter{}) {
-			keys := tx.APIKeysOfUser(m.UserID)
-			for _, k := range keys {
-				if k.Value == "" || (len(k.ScopedOrganizations) > 0 && !contains(k.ScopedOrganizations, id)) {
-					continue
-				}
-				p.Actors = append(p.Actors, consoleActor{Email: tx.User(m.UserID).Email, Level: levelName(m.Level), Key: k.Value, Label: k.Label})
-				rank := m.Level * 10
-				if len(k.Scopes) == 0 || contains(k.Scopes, "*") {
-					rank += 5
-				}
-				if rank > best {
-					best, p.ActAs, p.ActAsWho = rank, k.Value, tx.User(m.UserID).Email
-				}
-			}
+		p.Actors, p.ActAs, p.ActAsWho = consoleActors(tx, id)
+		p.Sections = make([]consoleSection, 0, 16)
+		// section starts a family's section at the page the request asks for, and returns
+		// the offset and limit to cut its records with.
+		section := func(sid, title string, head []string, list string) (*consoleSection, int, int) {
+			p.Sections = append(p.Sections, consoleSection{ID: sid, Title: title, Head: head, List: apiPath(base+list, id)})
+			return &p.Sections[len(p.Sections)-1], pg.offset(sid), pg.limit
 		}
-		members := consoleSection{ID: "members", Title: "Members", Head: []string{"Email", "Name", "Level", "Joined", "Last login"},
-			List: apiPath(base+"members/", id)}
-		for _, m := range tx.Members(id, store.MemberFilter{}) {
+		// The sections are appended to p.Sections, so each is filled before the next starts.
+		members, off, limit := section("members", "Members", []string{"Email", "Name", "Level", "Joined", "Last login"}, "members/")
+		search := pg.search("members")
+		page, total := tx.MembersPage(id, store.MemberFilter{Search: search}, off, limit)
+		for _, m := range page {
 			u := tx.User(m.UserID)
 			last := "never"
 			if u.LastLogin != nil {
@@ -288,36 +293,48 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 			members.Rows = append(members.Rows, consoleRecord{Cols: []string{u.Email, strings.TrimSpace(u.FirstName + " " + u.LastName),
 				levelName(m.Level), consoleTime(m.JoinedAt), last}, API: members.List})
 		}
-		invites := consoleSection{ID: "invites", Title: "Invites", Head: []string{"Email", "Level", "Created", "Status"},
-			List: apiPath(base+"invites/", id)}
-		for _, inv := range tx.Invites(id) {
+		members.Pager = pg.pager("members", "members", total, off, true)
+
+		invites, off, limit := section("invites", "Invites", []string{"Email", "Level", "Created", "Status"}, "invites/")
+		invs, total := tx.InvitesPage(id, off, limit)
+		for _, inv := range invs {
 			rec := consoleRecord{Cols: []string{inv.TargetEmail, levelName(inv.Level), consoleTime(inv.CreatedAt), "valid"}, API: invites.List}
 			if inv.IsExpired(now) {
 				rec.Cols[3], rec.Tag = "expired", "expired"
 			}
 			invites.Rows = append(invites.Rows, rec)
 		}
-		projects := consoleSection{ID: "projects", Title: "Projects", Head: []string{"Id", "Name", "API token", "Created"},
-			List: apiPath(base+"projects/", id)}
-		for _, pr := range tx.Projects(id, "") {
+		invites.Pager = pg.pager("invites", "invites", total, off, false)
+
+		projects, off, limit := section("projects", "Projects", []string{"Id", "Name", "API token", "Created"}, "projects/")
+		prs, total := tx.ProjectsPage(id, off, limit)
+		for _, pr := range prs {
 			projects.Rows = append(projects.Rows, consoleRecord{Cols: []string{strconv.Itoa(pr.ID), pr.Name, pr.APIToken, consoleTime(pr.CreatedAt)},
 				API: apiPath(base+"projects/{id}/", id, strconv.Itoa(pr.ID))})
 		}
-		roles := consoleSection{ID: "roles", Title: "Roles", Head: []string{"Name", "Created"}, List: apiPath(base+"roles/", id)}
-		for _, r := range tx.Roles(id) {
+		projects.Pager = pg.pager("projects", "projects", total, off, false)
+
+		roles, off, limit := section("roles", "Roles", []string{"Name", "Created"}, "roles/")
+		rs, total := cutRows(tx.Roles(id), off, limit)
+		for _, r := range rs {
 			roles.Rows = append(roles.Rows, consoleRecord{Cols: []string{r.Name, consoleTime(r.CreatedAt)}, API: apiPath(base+"roles/{id}/", id, r.ID)})
 		}
-		domains := consoleSection{ID: "domains", Title: "Domains", Head: []string{"Domain", "Verified", "SSO enforcement"}, List: apiPath(base+"domains/", id)}
-		for _, d := range tx.Domains(id) {
+		roles.Pager = pg.pager("roles", "roles", total, off, false)
+
+		domains, off, limit := section("domains", "Domains", []string{"Domain", "Verified", "SSO enforcement"}, "domains/")
+		ds, total := cutRows(tx.Domains(id), off, limit)
+		for _, d := range ds {
 			verified := "no"
 			if d.VerifiedAt != nil {
 				verified = consoleTime(*d.VerifiedAt)
 			}
 			domains.Rows = append(domains.Rows, consoleRecord{Cols: []string{d.Domain, verified, d.SSOEnforcement}, API: apiPath(base+"domains/{id}/", id, d.ID)})
 		}
-		exports := consoleSection{ID: "batch-exports", Title: "Batch exports", Head: []string{"Name", "Destination", "Interval", "Paused"},
-			List: apiPath(base+"batch_exports/", id)}
-		for _, b := range tx.BatchExports(id) {
+		domains.Pager = pg.pager("domains", "domains", total, off, false)
+
+		exports, off, limit := section("batch-exports", "Batch exports", []string{"Name", "Destination", "Interval", "Paused"}, "batch_exports/")
+		bs, total := cutRows(tx.BatchExports(id), off, limit)
+		for _, b := range bs {
 			paused := "no"
 			if b.Paused {
 				paused = "yes"
@@ -325,21 +342,96 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 			exports.Rows = append(exports.Rows, consoleRecord{Cols: []string{b.Name, b.Destination.Type, b.Interval, paused},
 				API: apiPath(base+"batch_exports/{id}/", id, b.ID)})
 		}
-		plugins := consoleSection{ID: "plugins", Title: "Plugins", Head: []string{"Id", "Name", "Type"}, List: apiPath(base+"plugins/", id)}
-		for _, pl := range tx.Plugins(id, store.PluginsAll) {
+		exports.Pager = pg.pager("batch-exports", "batch-exports", total, off, false)
+
+		plugins, off, limit := section("plugins", "Plugins", []string{"Id", "Name", "Type"}, "plugins/")
+		pls, total := cutRows(tx.Plugins(id, store.PluginsAll), off, limit)
+		for _, pl := range pls {
 			plugins.Rows = append(plugins.Rows, consoleRecord{Cols: []string{strconv.Itoa(pl.ID), deref(pl.Name), deref(pl.PluginType)},
 				API: apiPath(base+"plugins/{id}/", id, strconv.Itoa(pl.ID))})
 		}
-		proxies := consoleSection{ID: "proxy-records", Title: "Proxy records", Head: []string{"Domain", "Target CNAME", "Status"},
-			List: apiPath(base+"proxy_records/", id)}
-		for _, pr := range tx.ProxyRecords(id) {
+		plugins.Pager = pg.pager("plugins", "plugins", total, off, false)
+
+		proxies, off, limit := section("proxy-records", "Proxy records", []string{"Domain", "Target CNAME", "Status"}, "proxy_records/")
+		prxs, total := cutRows(tx.ProxyRecords(id), off, limit)
+		for _, pr := range prxs {
 			proxies.Rows = append(proxies.Rows, consoleRecord{Cols: []string{pr.Domain, pr.TargetCNAME, pr.Status},
 				API: apiPath(base+"proxy_records/{id}/", id, pr.ID)})
 		}
-		p.Sections = []consoleSection{members, invites, projects, roles, domains, exports, plugins, proxies}
+		proxies.Pager = pg.pager("proxy-records", "proxy-records", total, off, false)
+
+		integrations, off, limit := section("integrations", "Integrations", []string{"Kind", "Installation", "Created"}, "integrations/")
+		is, total := cutRows(tx.OrgIntegrations(id), off, limit)
+		for _, i := range is {
+			integrations.Rows = append(integrations.Rows, consoleRecord{Cols: []string{i.Kind, deref(i.IntegrationID), consoleTime(i.CreatedAt)},
+				API: apiPath(base+"integrations/{id}/", id, i.ID)})
+		}
+		integrations.Pager = pg.pager("integrations", "integrations", total, off, false)
+
+		apps, off, limit := section("oauth-applications", "OAuth applications", []string{"Name", "Client id", "Verified", "Created"}, "oauth_applications/")
+		as, total := cutRows(tx.OAuthApplications(id), off, limit)
+		for _, a := range as {
+			verified := "no"
+			if a.IsVerified {
+				verified = "yes"
+			}
+			apps.Rows = append(apps.Rows, consoleRecord{Cols: []string{a.Name, a.ClientID, verified, consoleTime(a.Created)}, API: apps.List})
+		}
+		apps.Pager = pg.pager("oauth-applications", "oauth-applications", total, off, false)
+
+		if tx.LegalDocumentsAvailable() {
+			legal, off, limit := section("legal-documents", "Legal documents", []string{"Type", "Company", "Status", "Created"}, "legal_documents/")
+			ls, total := cutRows(tx.LegalDocuments(id), off, limit)
+			for _, d := range ls {
+				legal.Rows = append(legal.Rows, consoleRecord{Cols: []string{d.DocumentType, d.CompanyName, d.Status, consoleTime(d.CreatedAt)},
+					API: apiPath(base+"legal_documents/{id}/", id, d.ID)})
+			}
+			legal.Pager = pg.pager("legal-documents", "legal-documents", total, off, false)
+		}
 		return nil
 	})
 	return p, err
+}
+
+// consoleActors lists the organization's most senior members holding a key usable there
+// (at most consoleMaxActors, the most senior first), and the key the page acts as by
+// default: an owner's or admin's with every scope before a narrower one.
+func consoleActors(tx *store.Tx, orgID string) (actors []consoleActor, actAs, who string) {
+	type ranked struct {
+		consoleActor
+		rank int
+	}
+	var best []ranked
+	n := tx.MemberCount(orgID)
+	members, _ := tx.MembersPage(orgID, store.MemberFilter{}, 0, max(n, 1))
+	for _, m := range members {
+		for _, k := range tx.APIKeysOfUser(m.UserID) {
+			if k.Value == "" || (len(k.ScopedOrganizations) > 0 && !contains(k.ScopedOrganizations, orgID)) {
+				continue
+			}
+			rank := m.Level * 10
+			if len(k.Scopes) == 0 || contains(k.Scopes, "*") {
+				rank += 5
+			}
+			if len(best) == consoleMaxActors && rank <= best[len(best)-1].rank {
+				continue
+			}
+			a := ranked{consoleActor{Email: tx.User(m.UserID).Email, Level: levelName(m.Level), Key: k.Value, Label: k.Label}, rank}
+			// Keep best sorted by rank, the earlier listed first among equals.
+			at := sort.Search(len(best), func(i int) bool { return best[i].rank < rank })
+			best = slices.Insert(best, at, a)
+			if len(best) > consoleMaxActors {
+				best = best[:consoleMaxActors]
+			}
+		}
+	}
+	for _, a := range best {
+		actors = append(actors, a.consoleActor)
+	}
+	if len(best) > 0 {
+		actAs, who = best[0].Key, best[0].Email
+	}
+	return actors, actAs, who
 }
 
 func contains(list []string, v string) bool {
@@ -358,20 +450,32 @@ func deref(p *string) string {
 	return *p
 }
 
-// usersPageData is the data of the credentials page.
+// usersPageData is the data of the credentials page: one page of users.
 type usersPageData struct {
 	Users []Credential
-	Orgs  map[string]string // id → name
+	Pager consolePager
+	Orgs  map[string]string // id → name, for the organizations the page's users belong to
 }
 
-func (s *Server) consoleUsers(*http.Request, map[string]string) (any, error) {
-	d := usersPageData{Users: s.Credentials(), Orgs: map[string]string{}}
+func (s *Server) consoleUsers(r *http.Request, _ map[string]string) (any, error) {
+	pg := newConsolePaging(r)
+	offset, search := pg.offset(""), pg.search("")
+	d := usersPageData{Orgs: map[string]string{}}
+	var total int
+	// One read transaction: the page's users and the names of their organizations agree.
 	err := s.store.Read(func(tx *store.Tx) error {
-		for _, o := range tx.Organizations() {
-			d.Orgs[o.ID] = o.Name
+		users, n := tx.UsersPage(search, offset, pg.limit)
+		d.Users, total = credentialsOf(tx, users), n
+		for _, c := range d.Users {
+			for _, id := range c.Orgs {
+				if o := tx.Org(id); o != nil {
+					d.Orgs[id] = o.Name
+				}
+			}
 		}
 		return nil
 	})
+	d.Pager = pg.pager("", "users", total, offset, true)
 	return d, err
 }
 
@@ -409,6 +513,11 @@ func (s *Server) consoleSnapshot(w http.ResponseWriter, r *http.Request, _ map[s
 
 // consoleAsset serves an embedded stylesheet or script (no guard: they hold no data).
 func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[string]string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.writeError(w, r, errMethodNotAllowed(r.Method))
+		return
+	}
 	name := vars["name"]
 	data, err := fs.ReadFile(consoleFiles, "console/"+path.Base(name))
 	if err != nil || strings.HasSuffix(name, ".html") {
@@ -422,6 +531,8 @@ func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[s
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	case ".png":
 		w.Header().Set("Content-Type", "image/png")
+	case ".ico":
+		w.Header().Set("Content-Type", "image/x-icon")
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
@@ -430,12 +541,13 @@ func (s *Server) consoleAsset(w http.ResponseWriter, r *http.Request, vars map[s
 	}
 }
 
-// consoleTime renders a time for people: UTC, to the second.
+// consoleTime renders a time for people as the API shows the clock: RFC 3339 in UTC, to
+// the second.
 func consoleTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02 15:04:05")
+	return t.UTC().Format(time.RFC3339)
 }
 
 // levelName names a membership level.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"io"
 	"net/http"
@@ -220,10 +221,18 @@ func TestConsoleBrowserWorld(t *testing.T) {
 	// Credentials: every user is listed; a key is masked until revealed.
 	do(t, ctx, chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("header nav a")).filter(a => a.textContent === "Credentials")`)))
 	waitFor(t, ctx, `document.title === "Credentials · fakehog"`)
+	// The first page of 50, and the count of them all.
 	users := len(srv.Credentials())
-	if n := eval[int](t, ctx, `document.querySelectorAll("table.users tbody tr").length`); n != users {
-		t.Errorf("%d users listed, want %d", n, users)
+	if n := eval[int](t, ctx, `document.querySelectorAll("table.users tbody tr").length`); n != min(users, 50) {
+		t.Errorf("%d users listed, want %d", n, min(users, 50))
 	}
+	if got := text(t, ctx, "#users h2"); got != fmt.Sprintf("Users (%d)", users) {
+		t.Errorf("users heading %q", got)
+	}
+	// Ben is found by the search box.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#users form.search input[type=search]`), "ben@"),
+		chromedp.Submit(chromedp.CSS(`#users form.search`)))
+	waitFor(t, ctx, `document.querySelectorAll("table.users tbody tr").length === 1`)
 	row := `document.querySelector('tr[data-email="ben@hedgebox.io"]')`
 	if got := eval[string](t, ctx, row+`.querySelector(".key code").innerText`); got == "phx_demo_ben_readonly_key" || got == "" {
 		t.Errorf("the key is not masked: %q", got)
@@ -246,7 +255,7 @@ func TestConsoleBrowserMintKey(t *testing.T) {
 		}
 	}
 	do(t, ctx, chromedp.Navigate(srv.URL+"/_fake/console/users"))
-	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#mint-form select[name=user]`), target),
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#mint-form input[name=user]`), target),
 		chromedp.SetValue(chromedp.CSS(`#mint-form input[name=scopes]`), "organization:read"),
 		chromedp.SetValue(chromedp.CSS(`#mint-form input[name=label]`), "from the console"),
 		chromedp.Click(chromedp.CSS(`#mint-form button[type=submit]`)))
@@ -479,4 +488,74 @@ func TestConsoleBrowserUploads(t *testing.T) {
 	if d := srv.Defaults(); d.UserEmail != "zed@example.com" {
 		t.Errorf("a refused scenario changed the world: %+v", d)
 	}
+}
+
+// TestConsoleBrowserPhoneClockAndJournal: at a phone's width (390 px) the clock and a busy
+// journal fit the window: no sideways scrolling of the page nor of the journal's table,
+// every control within reach; the screenshots are written to FAKEHOG_SCREENSHOT_DIR when set.
+func TestConsoleBrowserPhoneClockAndJournal(t *testing.T) {
+	srv := httptestutil.NewServer(t)
+	// A journal with long paths, queries, errors and a fault.
+	if _, err := srv.AddFault(fake.Fault{Method: "GET", Path: "/api/organizations/{organization_id}/roles/", Status: 503, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	org := srv.Defaults().OrganizationID
+	for _, p := range []string{"/api/organizations/" + org + "/members/?limit=5&offset=10&search=someone-with-a-long-name",
+		"/api/organizations/" + org + "/roles/", "/api/organizations/" + org + "/batch_exports/00000000-0000-0000-0000-000000000000/runs/",
+		"/api/organizations/@current/invites/", "/api/users/@me/"} {
+		resp, err := srv.Client().Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	ctx := browser(t, 390, 844)
+	shots := os.Getenv("FAKEHOG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	fits := func(page string) {
+		t.Helper()
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("%s is %d px wide at a 390 px window", page, w)
+		}
+		// Nothing visible sticks out of the window, inside a scrolling box or not.
+		if out := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("main *, header *")).filter(e => {
+			const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > 390.5 || r.left < -0.5) }).map(e => e.tagName + "." + e.className + " " + (e.innerText || "").slice(0, 40))`); len(out) > 0 {
+			t.Errorf("%s: %d elements stick out of the window: %q", page, len(out), out[:min(len(out), 5)])
+		}
+		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(shot)); err != nil {
+			t.Fatalf("%s: the screenshot is not a PNG: %v", page, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, "phone-"+page+".png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/_fake/console/journal"))
+	waitFor(t, ctx, `document.querySelectorAll("#journal tbody tr").length === 5`)
+	if got := text(t, ctx, "#journal tbody"); !strings.Contains(got, "fault #1") || !strings.Contains(got, "2026-01-15T10:00:00Z") {
+		t.Errorf("journal rows: %q", got)
+	}
+	fits("journal")
+	// A row still opens its bodies, and they fit too.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#journal tbody tr`)))
+	waitFor(t, ctx, `!document.querySelector("#journal-detail").hidden`)
+	fits("journal-detail")
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/_fake/console/clock"))
+	waitFor(t, ctx, `document.readyState === "complete"`)
+	if got := text(t, ctx, "#clock-big"); got != "2026-01-15T10:00:00Z" {
+		t.Errorf("big clock %q", got)
+	}
+	waitFor(t, ctx, `document.querySelector("#clock-now").innerText === "2026-01-15T10:00:00Z"`)
+	fits("clock")
+	// The forms still work at this width.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`#clock-advance input[name=advance]`), "1h"),
+		chromedp.Click(chromedp.CSS(`#clock-advance button`)))
+	waitFor(t, ctx, `document.querySelector("#clock-big").innerText === "2026-01-15T11:00:00Z"`)
 }

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -204,6 +205,19 @@ func TestConsolePages(t *testing.T) {
 		t.Errorf("js %q", r.Header.Get("Content-Type"))
 	}
 	e.adminCall("GET", "/_fake/console/assets/layout.html", nil).wantStatus(t, 404)
+	// Assets answer GET and HEAD only; the icon is served (and not journaled).
+	for _, m := range []string{"POST", "PUT", "DELETE", "PATCH"} {
+		r := e.adminCall(m, "/_fake/console/assets/console.css", nil).wantStatus(t, 405)
+		if r.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("%s asset: Allow %q", m, r.Header.Get("Allow"))
+		}
+	}
+	e.adminCall("HEAD", "/_fake/console/assets/console.css", nil).wantStatus(t, 200)
+	r = e.adminCall("GET", "/favicon.ico", nil).wantStatus(t, 200)
+	if r.Header.Get("Content-Type") != "image/x-icon" || !bytes.HasPrefix(r.Body, []byte{0, 0, 1, 0}) {
+		t.Errorf("favicon: %q % x", r.Header.Get("Content-Type"), r.Body[:min(8, len(r.Body))])
+	}
+	e.adminCall("POST", "/favicon.ico", nil).wantStatus(t, 405)
 	e.adminCall("GET", "/_fake/console/assets/nope.css", nil).wantStatus(t, 404)
 	r = e.adminCall("GET", "/_fake/console/snapshot.json", nil).wantStatus(t, 200)
 	if !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") || !r.JSON.IsObject() {

@@ -12,7 +12,8 @@ import (
 
 // Credentials over HTTP, for people and tools that act as the world's users:
 //
-//	GET  /_fake/users   every user with their personal API keys (values included) and sessions
+//	GET  /_fake/users   the users with their personal API keys (values included) and sessions,
+//	                    a page at a time (?limit, default 100; ?offset; ?search in email or name)
 //	POST /_fake/keys    mint a key for any user: {"user": "<email or uuid>", "scopes": ["*"], "label": "..."}
 //
 // PostHog shows a key's value once; fakehog keeps it, so its console can reveal it.
@@ -55,23 +56,59 @@ func nonNil[T any](s []T) []T {
 	return append([]T(nil), s...)
 }
 
-// Credentials lists every user of the world with their keys and sessions, in id order.
+// Credentials lists every user of the world with their keys and sessions, in id order. A
+// world of many users is better read a page at a time (CredentialsPage).
 func (s *Server) Credentials() []Credential {
 	var out []Credential
 	_ = s.store.Read(func(tx *store.Tx) error {
-		for _, u := range tx.Users() {
-			c := Credential{ID: u.ID, UUID: u.UUID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
-				IsActive: u.IsActive, Orgs: []string{}, Keys: []KeyDetails{}, Sessions: nonNil(tx.SessionsOfUser(u.ID))}
-			for _, o := range tx.OrgsOfUser(u.ID) {
-				c.Orgs = append(c.Orgs, o.ID)
-			}
-			for _, k := range tx.APIKeysOfUser(u.ID) {
-				c.Keys = append(c.Keys, keyDetails(k))
-			}
-			out = append(out, c)
-		}
+		out = credentialsOf(tx, tx.Users())
 		return nil
 	})
+	return out
+}
+
+// CredentialQuery selects a page of users for CredentialsPage.
+type CredentialQuery struct {
+	Search string // in email or name, any case ("" for everyone)
+	Offset int
+	Limit  int // DefaultPageSize when 0 or less
+}
+
+// CredentialsPage lists one page of users (in id order) with their keys and sessions, and
+// counts every user the query matches. It costs the page, not the world: the read
+// transaction copies just those users out, so writes never wait behind a large world.
+func (s *Server) CredentialsPage(q CredentialQuery) (page []Credential, count int) {
+	if q.Limit <= 0 {
+		q.Limit = DefaultPageSize
+	}
+	_ = s.store.Read(func(tx *store.Tx) error {
+		users, n := tx.UsersPage(q.Search, max(q.Offset, 0), q.Limit)
+		page, count = credentialsOf(tx, users), n
+		return nil
+	})
+	return page, count
+}
+
+// credentialsOf copies users and their credentials out of a transaction (sessions are found
+// in one walk for all of them).
+func credentialsOf(tx *store.Tx, users []*store.User) []Credential {
+	ids := make([]int, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	sessions := tx.SessionsOfUsers(ids)
+	out := make([]Credential, 0, len(users))
+	for _, u := range users {
+		c := Credential{ID: u.ID, UUID: u.UUID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+			IsActive: u.IsActive, Orgs: []string{}, Keys: []KeyDetails{}, Sessions: nonNil(sessions[u.ID])}
+		for _, o := range tx.OrgsOfUser(u.ID) {
+			c.Orgs = append(c.Orgs, o.ID)
+		}
+		for _, k := range tx.APIKeysOfUser(u.ID) {
+			c.Keys = append(c.Keys, keyDetails(k))
+		}
+		out = append(out, c)
+	}
 	return out
 }
 
@@ -150,15 +187,22 @@ func mintKeyTx(tx *store.Tx, in NewKey) (KeyDetails, error) {
 	return keyDetails(k), nil
 }
 
-// usersPage is the answer of GET /_fake/users.
+// usersPage is the answer of GET /_fake/users: a limit/offset page as the API's lists are
+// (?limit, default 100; ?offset; ?search in email or name).
 type usersPage struct {
-	Count   int          `json:"count"`
-	Results []Credential `json:"results"`
+	Count    int          `json:"count"`
+	Next     *string      `json:"next"`
+	Previous *string      `json:"previous"`
+	Results  []Credential `json:"results"`
 }
 
-func (s *Server) adminUsers(*http.Request) (int, any, error) {
-	all := s.Credentials()
-	return http.StatusOK, usersPage{Count: len(all), Results: all}, nil
+func (s *Server) adminUsers(r *http.Request) (int, any, error) {
+	c := &call{r: r}
+	limit, offset := c.limitOffset(DefaultPageSize)
+	page, count := s.CredentialsPage(CredentialQuery{Search: lastQueryValue(r.URL.Query(), "search"), Offset: offset, Limit: limit})
+	out := usersPage{Count: count, Results: page}
+	out.Next, out.Previous = c.pageLinks(count, limit, offset)
+	return http.StatusOK, out, nil
 }
 
 func (s *Server) adminMintKey(r *http.Request) (int, any, error) {

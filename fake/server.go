@@ -66,7 +66,8 @@ type Server struct {
 	// importing is held by the import (PUT /_fake/snapshot) or scenario load running over
 	// HTTP: one at a time (admin_limits.go).
 	importing      sync.Mutex
-	maxImportBytes int64 // WithMaxImportBytes
+	maxImportBytes int64    // WithMaxImportBytes
+	worlds         worldSet // isolated worlds (worlds.go)
 
 	ctl        sync.Mutex      // guards defaults, initial and worldClock
 	defaults   Defaults        // the current world's credentials
@@ -256,6 +257,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL.RawPath = ""
 		r = r2
 	}
+	if s.worlds.count.Load() > 0 && s.serveWorld(w, r) {
+		return // an isolated world's request (worlds.go)
+	}
 	if cors(w, r, r.URL.Path) {
 		return // a preflight, answered before authentication as django-cors-headers does
 	}
@@ -321,8 +325,10 @@ func (w *trackingWriter) Write(b []byte) (int, error) {
 func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // isAdminPath reports whether the path is one of fakehog's own control routes or the
-// console's front page, which are neither journaled nor subject to faults.
-func isAdminPath(p string) bool { return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" }
+// console's front page (or its icon), which are neither journaled nor subject to faults.
+func isAdminPath(p string) bool {
+	return strings.HasPrefix(p, "/_fake/") || p == "/_fake" || p == "/" || p == "/favicon.ico"
+}
 
 // Store gives direct access to the domain, for test setup and assertions.
 func (s *Server) Store() *store.Store { return s.store }

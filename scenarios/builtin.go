@@ -43,6 +43,16 @@ func Builtin(name string) (*Scenario, error) {
 	return Parse(name, data)
 }
 
+// BuiltinSource returns the YAML text of the built-in scenario with that name, to start a
+// scenario file from (fakehog -print-scenario NAME).
+func BuiltinSource(name string) ([]byte, error) {
+	data, err := builtinFS.ReadFile("builtin/" + name + ".yaml")
+	if err != nil || strings.ContainsAny(name, "/\\.") {
+		return nil, fmt.Errorf("scenario: no builtin scenario %q (builtins: %s)", name, strings.Join(Builtins(), ", "))
+	}
+	return data, nil
+}
+
 // Open loads a builtin by name ("demo") or a file by path ("my.yaml", "./seed/acme.yml"):
 // a name without a path separator or a .yaml/.yml extension is a builtin.
 func Open(nameOrPath string) (*Scenario, error) {

@@ -21,7 +21,13 @@ func TestErrors(t *testing.T) {
 		want      string
 	}{
 		// Syntax and document shape.
-		{"yaml syntax", "users: [\n", false, `t.yaml:1:1: invalid YAML: did not find expected node content`},
+		{"yaml syntax", "users: [\n", false, `t.yaml:1:8: invalid YAML: did not find expected node content`},
+		// Syntax errors point at the problem, not at the line before it or at 1:1.
+		{"yaml tab", "seed: 1\nusers:\n  - email: a@b.c\n\tfirst_name: x\n", false, `t.yaml:4:1: invalid YAML: found a tab character that violates indentation`},
+		{"yaml unclosed flow", "seed: 1\nusers:\n  - email: a@b.c\n    first_name: [x\norganizations: []\n", false,
+			`t.yaml:4:18: invalid YAML: did not find expected ',' or ']'`},
+		{"yaml unclosed quote", "seed: 1\nusers:\n  - email: \"a@b.c\n", false, `t.yaml:3:12: invalid YAML: found unexpected end of stream`},
+		{"yaml bad indentation", "users:\n  - email: a@b.co\n   first_name: x\n", false, `t.yaml:3:4: invalid YAML: did not find expected '-' indicator`},
 		{"empty", "", false, `t.yaml:1:1: the scenario is empty: give at least users, organizations or generate`},
 		{"only a comment", "# nothing yet\n", false, `t.yaml:1:1: the scenario is empty: give at least users, organizations or generate`},
 		{"null document", "\n~\n", false, `t.yaml:2:1: the scenario is empty: give at least users, organizations or generate`},
@@ -94,7 +100,7 @@ func TestErrors(t *testing.T) {
 		{"NUL in a free-form value", head + "    plugins:\n      - {name: P, plugin_type: source, config_schema: [{key: \"a\\0\"}]}\n", false,
 			`t.yaml:8:62: organizations[0].plugins[0].config_schema[0].key: null characters are not allowed`},
 		{"lone surrogate", head + "    roles: [{name: \"\\ud800\"}]\n", false,
-			`t.yaml:7:1: invalid YAML: found invalid Unicode character escape code`},
+			`t.yaml:7:26: invalid YAML: found invalid Unicode character escape code`},
 		{"cimd url", head + "    cimd_verification_tokens: [{label: L, cimd_url: http://p.example/c.json}]\n", false,
 			`t.yaml:7:53: organizations[0].cimd_verification_tokens[0].cimd_url: CIMD client_id must use HTTPS`},
 		{"duplicate invite", head + "    invites: [{target_email: z@z.co}, {target_email: Z@z.co}]\n", false,

@@ -27,13 +27,13 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, emptyError(name, 1, 1)
 		}
-		return nil, yamlSyntaxError(name, err, 1)
+		return nil, yamlSyntaxError(name, data, err, 1)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &Error{File: name, Line: extra.Line, Column: extra.Column, Msg: "a scenario file holds one YAML document; remove the second \"---\""}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlSyntaxError(name, err, lastLine(&doc)+1)
+		return nil, yamlSyntaxError(name, data, err, lastLine(&doc)+1)
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -60,18 +60,82 @@ func emptyError(name string, line, column int) *Error {
 	return &Error{File: name, Line: line, Column: column, Msg: "the scenario is empty: give at least users, organizations or generate"}
 }
 
-// yamlSyntaxError turns yaml.v3's "yaml: line 3: ..." into a positioned *Error (yaml.v3
-// gives no column; some of its errors give no line either, and then the error is placed at
-// fallback, the line after what parsed).
-func yamlSyntaxError(name string, err error, fallback int) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+// yamlSyntaxError turns yaml.v3's "yaml: line 3: ..." into a positioned *Error. yaml.v3's
+// line is where the construct around the problem started (often the line before), and it
+// gives no column; so the problem is placed where the document first fails the same way:
+// the shortest run of lines, then of characters on the last of them, that yaml.v3 refuses
+// with the same message. When no shorter text does, yaml.v3's line stands (or fallback,
+// the line after what parsed, when it gives none).
+func yamlSyntaxError(name string, data []byte, err error, fallback int) *Error {
+	msg := yamlMessage(err)
 	e := &Error{File: name, Line: fallback, Column: 1, Msg: "invalid YAML: " + msg}
 	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
+	if _, scanErr := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); scanErr == nil {
 		e.Line = line
-		e.Msg = "invalid YAML:" + strings.SplitN(msg, ":", 2)[1]
+	}
+	if l, c, ok := locateYAMLError(data, msg); ok {
+		e.Line, e.Column = l, c
 	}
 	return e
+}
+
+// yamlMessage is a yaml.v3 error's text without its "yaml: line N: " prefix.
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
+		msg = strings.TrimSpace(strings.SplitN(msg, ":", 2)[1])
+	}
+	return msg
+}
+
+// locateYAMLError finds where data first fails with msg: the fewest lines (by bisection),
+// then the fewest bytes of the last line (1-based column, in characters).
+func locateYAMLError(data []byte, msg string) (line, column int, ok bool) {
+	failsSame := func(prefix []byte) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(prefix))
+		for {
+			var n yaml.Node
+			err := dec.Decode(&n)
+			if err == nil {
+				continue
+			}
+			return !errors.Is(err, io.EOF) && yamlMessage(err) == msg
+		}
+	}
+	// Line ends: prefix k holds the first k lines.
+	var ends []int
+	for i, b := range data {
+		if b == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	lo, hi := 0, len(ends)-1 // the answer is in [lo, hi]
+	if !failsSame(data[:ends[hi]]) {
+		return 0, 0, false
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if failsSame(data[:ends[mid]]) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	start := 0
+	if lo > 0 {
+		start = ends[lo-1]
+	}
+	end := ends[lo]
+	for cut := start + 1; cut <= end; cut++ {
+		if failsSame(data[:cut]) {
+			return lo + 1, len([]rune(string(data[start:cut-1]))) + 1, true
+		}
+	}
+	return lo + 1, 1, true
 }
 
 // lastLine is the last line any node of n starts on.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // The docs-run test: every shell example (```sh blocks) in README.md and docs/*.md runs,
@@ -153,6 +155,7 @@ func TestDocsShellExamplesRun(t *testing.T) {
 		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			sh := &docShell{t: t, addr: startForDocs(t), vars: map[string]string{}, files: map[string][]byte{}}
+			useForDocs(t, sh.addr)
 			for _, b := range blocks {
 				sh.runBlock(b)
 			}
@@ -162,6 +165,33 @@ func TestDocsShellExamplesRun(t *testing.T) {
 	t.Logf("ran %d curl examples", total)
 	if total < 20 {
 		t.Errorf("ran only %d curl examples: is the extractor finding the blocks?", total)
+	}
+}
+
+// useForDocs uses the server as a reader's would have been before they try the examples:
+// fault rules added and gone (fault ids go on from there), requests in the journal, a key
+// minted, the clock moved on and back. The examples must work all the same: they show what
+// any reader sees.
+func useForDocs(t *testing.T, addr string) {
+	t.Helper()
+	base := "http://" + addr
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", "/_fake/faults", `{"method":"GET","path":"/api/users/@me/","status":500,"times":1}`},
+		{"GET", "/api/users/@me/", ""},
+		{"POST", "/_fake/faults", `{"path":"/api/organizations/","delay":"1ms"}`},
+		{"DELETE", "/_fake/faults", ""},
+		{"GET", "/api/organizations/", ""},
+		{"POST", "/_fake/keys", `{"user":"owner@fakehog.dev","label":"earlier"}`},
+		{"POST", "/_fake/clock", `{"advance":"5m"}`},
+		{"POST", "/_fake/clock", `{"advance":"-5m"}`},
+	} {
+		req, _ := http.NewRequest(c.method, base+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer phx_fakehog_default_owner_key")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
 	}
 }
 
@@ -210,6 +240,29 @@ func (sh *docShell) runBlock(b docBlock) {
 		if skipped {
 			continue
 		}
+		// NAME=$(curl ... | jq -r .field): a value an answer holds (an id), for the commands after.
+		if m := docsCapture.FindStringSubmatch(c.text); m != nil {
+			words, _, err := sh.words(m[2])
+			if err == nil && (len(words) == 0 || words[0] != "curl") {
+				err = fmt.Errorf("only $(curl ... | jq -r .field) is supported")
+			}
+			var status int
+			var body []byte
+			if err == nil {
+				status, body, err = sh.curl(words[1:])
+			}
+			v := gjson.GetBytes(body, m[3])
+			switch {
+			case err != nil:
+				sh.t.Errorf("%s: %v\n\t%s", where, err, c.text)
+			case status >= 400 || !v.Exists():
+				sh.t.Errorf("%s: answered %d without %s: %s\n\t%s", where, status, m[3], clip(body), c.text)
+			default:
+				sh.ran++
+				sh.vars[m[1]] = v.String()
+			}
+			continue
+		}
 		words, redirect, err := sh.words(c.text)
 		if err != nil {
 			sh.t.Errorf("%s: %v: %s", where, err, c.text)
@@ -254,6 +307,9 @@ func (sh *docShell) runBlock(b docBlock) {
 		}
 	}
 }
+
+// docsCapture is NAME=$(curl ... | jq -r .field).
+var docsCapture = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=\$\((curl .+?)\s*\|\s*jq -r \.([A-Za-z_][A-Za-z0-9_.]*)\)$`)
 
 func clip(b []byte) string {
 	if len(b) > 400 {

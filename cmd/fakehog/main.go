@@ -3,6 +3,7 @@
 //	go run ./cmd/fakehog                        # serves the default scenario on 127.0.0.1:8010
 //	go run ./cmd/fakehog -scenario demo         # a builtin scenario, or a file: -scenario my.yaml
 //	go run ./cmd/fakehog -check -scenario my.yaml   # validate a scenario file and exit
+//	go run ./cmd/fakehog -print-scenario demo > my.yaml   # a builtin scenario to start from
 //	go run ./cmd/fakehog -addr 127.0.0.1:0
 //	go run ./cmd/fakehog -log-requests -log-format json
 //	go run ./cmd/fakehog -version
@@ -32,6 +33,7 @@ import (
 	"time"
 
 	"github.com/fakehog/fakehog/fake"
+	"github.com/fakehog/fakehog/fake/store"
 	"github.com/fakehog/fakehog/scenarios"
 )
 
@@ -50,6 +52,7 @@ Usage:
 Examples:
   fakehog                                   serve the default world on http://127.0.0.1:8010
   fakehog -scenario demo                    a world worth clicking through (open http://127.0.0.1:8010/)
+  fakehog -print-scenario demo > my.yaml    start a scenario file from a builtin
   fakehog -scenario my.yaml -check          validate a scenario file and exit
   fakehog -data-dir ./state                 keep the state across restarts
   fakehog -log-requests -log-format json    one JSON log line per request
@@ -115,6 +118,20 @@ func envOr(name, def string) string {
 	return def
 }
 
+// envBool reads a boolean environment variable as strconv.ParseBool does (1, t, T, TRUE,
+// true, True, 0, f, F, FALSE, false, False); unset or empty is false, anything else an error.
+func envBool(name string) (bool, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is not a boolean: use true or false (or 1/0, t/f)", name, v)
+	}
+	return b, nil
+}
+
 // run parses flags, starts the server and serves until ctx is done (SIGINT/SIGTERM in
 // main). ready, when given, receives the listening address once the server is up.
 func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- string) error {
@@ -135,8 +152,13 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	maxImport := fs.String("max-import-bytes", envOr("FAKEHOG_MAX_IMPORT_BYTES", strconv.Itoa(fake.DefaultMaxImportBytes)),
 		"the largest state export PUT /_fake/snapshot accepts, in bytes [FAKEHOG_MAX_IMPORT_BYTES]")
 	logFormat := fs.String("log-format", envOr("FAKEHOG_LOG_FORMAT", "text"), "log as text (key=value) or json [FAKEHOG_LOG_FORMAT]")
-	logRequests := fs.Bool("log-requests", envOr("FAKEHOG_LOG_REQUESTS", "") == "true" || envOr("FAKEHOG_LOG_REQUESTS", "") == "1",
+	logRequestsEnv, err := envBool("FAKEHOG_LOG_REQUESTS")
+	if err != nil {
+		return err
+	}
+	logRequests := fs.Bool("log-requests", logRequestsEnv,
 		"log one line per API request: method, path, status, duration, caller [FAKEHOG_LOG_REQUESTS=true]")
+	printScenario := fs.String("print-scenario", "", "print the builtin scenario with this name ("+strings.Join(scenarios.Builtins(), ", ")+") as YAML and exit, to start a scenario file from")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usageText)
@@ -154,6 +176,14 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	if *showVersion {
 		fmt.Fprintln(stdout, version())
 		return nil
+	}
+	if *printScenario != "" {
+		src, err := scenarios.BuiltinSource(*printScenario)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(src)
+		return err
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -231,21 +261,32 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	}
 	d := srv.Defaults()
 	base := "http://" + ln.Addr().String()
-	logger.Info("fakehog ready", "url", base, "console", base+"/", "scenario", sc.Name, "organization", d.OrganizationID, "project", d.ProjectID,
+	worldKey, world, loginMsg, logins := "scenario", sc.Name, "scenario login", sc.Logins()
+	if restored := *dataDir != "" && !srv.PersistedTime().IsZero(); restored {
+		// The directory's world is served, not the scenario's: say so, and log the logins
+		// the served world holds.
+		worldKey, world, loginMsg, logins = "world", "the data directory's", "login", servedLogins(srv)
+		logger.Warn("serving the world kept in the data directory, not the scenario", "dir", *dataDir, "scenario_not_loaded", sc.Name,
+			"why", "the directory already holds a state, which wins over -scenario; to start from the scenario, move the directory away or delete it")
+	}
+	logger.Info("fakehog ready", "url", base, "console", base+"/", worldKey, world, "organization", d.OrganizationID, "project", d.ProjectID,
 		"user", d.UserEmail, "api_key", d.APIKey, "session", d.Session)
-	for _, l := range sc.Logins() {
+	for _, l := range logins {
 		if l.Email == d.UserEmail {
 			continue
 		}
-		logger.Info("scenario login", "user", l.Email, "api_keys", strings.Join(l.APIKeys, ","), "sessions", strings.Join(l.Sessions, ","))
+		logger.Info(loginMsg, "user", l.Email, "api_keys", strings.Join(l.APIKeys, ","), "sessions", strings.Join(l.Sessions, ","))
 	}
 	// Generated users (as many as the scenario asks for) are summed up, not listed.
 	generated := 0
-	for _, c := range srv.Credentials() {
-		if len(c.Keys) > 0 && strings.HasPrefix(c.Keys[0].Value, "phx_gen_") {
-			generated++
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		for _, u := range tx.Users() {
+			if keys := tx.APIKeysOfUser(u.ID); len(keys) > 0 && strings.HasPrefix(keys[0].Value, "phx_gen_") {
+				generated++
+			}
 		}
-	}
+		return nil
+	})
 	if generated > 0 {
 		logger.Info("generated users have keys and sessions too", "users", generated, "list", base+"/_fake/console/users")
 	}
@@ -271,6 +312,44 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready chan<- stri
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return hs.Shutdown(sctx)
+}
+
+// maxLoggedLogins bounds the logins logged at start for a restored world.
+const maxLoggedLogins = 20
+
+// servedLogins are the users of the world the server holds who have a key or a session
+// (generated users, which are summed up apart, left out), up to maxLoggedLogins.
+func servedLogins(srv *fake.Server) []scenarios.Login {
+	var out []scenarios.Login
+	_ = srv.Store().Read(func(tx *store.Tx) error {
+		var users []*store.User
+		for _, u := range tx.Users() {
+			if keys := tx.APIKeysOfUser(u.ID); len(keys) == 0 || !strings.HasPrefix(keys[0].Value, "phx_gen_") {
+				users = append(users, u)
+			}
+		}
+		ids := make([]int, len(users))
+		for i, u := range users {
+			ids[i] = u.ID
+		}
+		sessions := tx.SessionsOfUsers(ids)
+		for _, u := range users {
+			l := scenarios.Login{Email: u.Email, Sessions: sessions[u.ID]}
+			for _, k := range tx.APIKeysOfUser(u.ID) {
+				if k.Value != "" {
+					l.APIKeys = append(l.APIKeys, k.Value)
+				}
+			}
+			if len(l.APIKeys) > 0 || len(l.Sessions) > 0 {
+				out = append(out, l)
+			}
+			if len(out) == maxLoggedLogins {
+				break
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // startingClock stands still at a scenario's now while the world is seeded (so seeding is

@@ -102,7 +102,7 @@
   async function tickClock() {
     try {
       const c = await admin("GET", "/_fake/clock");
-      $("#clock-now").textContent = c.now.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC");
+      $("#clock-now").textContent = c.now;
       if ($("#clock-big")) $("#clock-big").textContent = c.now;
     } catch (e) { /* the server may be restarting */ }
   }
@@ -149,7 +149,7 @@
       tbody.replaceChildren(...rows.map((r) => {
         const who = r.user_email ? r.user_email + (r.session ? " (session)" : r.key ? " (" + r.key + ")" : "") : "anonymous";
         const tr = el("tr", { "data-id": r.id },
-          el("td", {}, r.id), el("td", {}, r.time.replace("T", " ").replace(/\.\d+/, "").replace("Z", "")),
+          el("td", {}, r.id), el("td", { class: "time" }, r.time.replace(/\.\d+/, "")),
           el("td", {}, r.method), el("td", { class: "path" }, r.path + (r.query ? "?" + r.query : "")),
           el("td", { class: "st-" + String(r.status)[0] }, r.dropped ? "dropped" : r.status, r.fault ? " (fault #" + r.fault + ")" : ""),
           el("td", {}, who), el("td", {}, r.duration_ms.toFixed(1) + " ms"));

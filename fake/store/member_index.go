@@ -38,11 +38,13 @@ type indexes struct {
 	// projectNames maps an organization to its projects' ids by normalised name (trimmed,
 	// lower-cased). Only write transactions keep it.
 	projectNames map[string]map[string][]int
+	// users is every user's searchable text, by id (user_pages.go).
+	users []userText
 }
 
 // reset forgets everything (the state was replaced). The store's write lock must be held.
 func (ix *indexes) reset() {
-	ix.members, ix.inviteEmails, ix.projectNames = nil, nil, nil
+	ix.members, ix.inviteEmails, ix.projectNames, ix.users = nil, nil, nil, nil
 }
 
 // visible reports whether a listing shows the user's memberships.
@@ -173,6 +175,9 @@ func (f MemberFilter) unfiltered() bool {
 // with the count of all matching members. Without filters it costs the page, not the
 // organization.
 func (tx *Tx) MembersPage(orgID string, f MemberFilter, offset, limit int) (page []*Membership, count int) {
+	if search := strings.ToLower(strings.TrimSpace(f.Search)); search != "" && f.Email == "" && !f.EmailGiven && f.UpdatedAfter == nil {
+		return tx.searchMembersPage(orgID, search, f.Ascending, offset, limit)
+	}
 	if !f.unfiltered() {
 		all := tx.Members(orgID, f)
 		return cutPage(all, offset, limit), len(all)

@@ -89,8 +89,7 @@ func (tx *Tx) Members(orgID string, f MemberFilter) []*Membership {
 		if f.UpdatedAfter != nil && !m.UpdatedAt.After(*f.UpdatedAfter) {
 			continue
 		}
-		if search != "" && !strings.Contains(strings.ToLower(u.FirstName+" "+u.LastName), search) &&
-			!strings.Contains(strings.ToLower(u.Email), search) {
+		if search != "" && !u.matches(search) {
 			continue
 		}
 		out = append(out, m)
