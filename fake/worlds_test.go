@@ -130,8 +130,9 @@ func TestWorldsIsolateParallelClients(t *testing.T) {
 	if status != 200 || me.Get("email").String() != "owner@fakehog.dev" {
 		t.Errorf("session: %d", status)
 	}
+	csrf := strings.Repeat("c", 32) // a session's writes carry PostHog's CSRF token (csrf.go)
 	status, minted := call(t, plain, "POST", srv.URL+"/api/personal_api_keys/", `{"label": "ci", "scopes": ["*"]}`,
-		"Cookie", "sessionid="+w2.Get("session").String())
+		"Cookie", "sessionid="+w2.Get("session").String()+"; posthog_csrftoken="+csrf, "X-CSRFToken", csrf)
 	if status != 201 {
 		t.Fatalf("mint in w2: %d %s", status, minted.Raw)
 	}
