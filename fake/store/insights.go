@@ -7,6 +7,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -166,7 +167,7 @@ func CheckTags(v any) ([]string, *Error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, FieldError("tags", "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyTypeOf(v)))
+		return nil, FieldError("tags", "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyValueType(v)))
 	}
 	seen := map[string]bool{}
 	out := []string{}
@@ -186,12 +187,20 @@ func CheckTags(v any) ([]string, *Error) {
 	return out, nil
 }
 
+// pyValueType is the Python type of a value decoded by gjson (integral numbers are ints).
+func pyValueType(v any) string {
+	if f, ok := v.(float64); ok && f == math.Trunc(f) {
+		return "int"
+	}
+	return pyTypeOf(v)
+}
+
 // dashboardIDs reads the insight's dashboards (DRF's ManyRelatedField over dashboards): a
 // list of primary keys of live dashboards; one of another project is "Dashboard not found".
 func (tx *Tx) dashboardIDs(projectID int, v any) ([]int, *Error) {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, FieldError("dashboards", "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyTypeOf(v)))
+		return nil, FieldError("dashboards", "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyValueType(v)))
 	}
 	s := &tx.st.ext.analytics
 	out := []int{}
@@ -233,7 +242,7 @@ func pkValue(attr string, x any) (int, *Error) {
 	case nil:
 		return 0, FieldError(attr, "null", MsgNull)
 	}
-	return 0, FieldError(attr, "incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pyTypeOf(x)))
+	return 0, FieldError(attr, "incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pyValueType(x)))
 }
 
 func containsInt(list []int, v int) bool {
