@@ -6,6 +6,7 @@ package store
 // cards, tile deletion), soft delete and restore, and moving a tile.
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -405,4 +406,23 @@ func (tx *Tx) MoveDashboardTile(from *Dashboard, tileID, toID int) error {
 	}
 	t.DashboardID = to.ID
 	return nil
+}
+
+// LayOutDashboard gives the dashboard's tiles without a layout one, two to a row after the
+// laid-out ones (sm: 6 wide and 5 high; xs: one column), as PostHog's reorder_tiles does.
+func (tx *Tx) LayOutDashboard(d *Dashboard) {
+	tiles := tx.DashboardTiles(d)
+	n := 0
+	for _, t := range tiles {
+		if t.Layouts != "" && t.Layouts != "{}" {
+			n++
+		}
+	}
+	for _, t := range tiles {
+		if t.Layouts != "" && t.Layouts != "{}" {
+			continue
+		}
+		t.Layouts = fmt.Sprintf(`{"sm":{"h":5,"w":6,"x":%d,"y":%d},"xs":{"h":5,"w":6,"x":0,"y":%d}}`, n%2*6, n/2*5, n*5)
+		n++
+	}
 }

@@ -492,3 +492,21 @@ func InsightSupportsAlerts(in *Insight) bool {
 	kind, source := InsightQueryKind(in)
 	return kind == "InsightVizNode" && source == "TrendsQuery"
 }
+
+// SetInsightShortID gives a seeded insight a chosen short_id: 8 letters and digits, unique
+// in its project.
+func (tx *Tx) SetInsightShortID(in *Insight, shortID string) error {
+	if len(shortID) != 8 || strings.Trim(shortID, shortIDAlphabet) != "" {
+		return FieldError("short_id", "invalid", "A short id is 8 letters and digits.")
+	}
+	if other := tx.InsightByShortIDAny(in.ProjectID, shortID); other != nil && other != in {
+		return FieldError("short_id", "unique", "Insight with this team and short id already exists.")
+	}
+	in.ShortID = shortID
+	return nil
+}
+
+// SetInsightLastRefresh records a calculation of a seeded insight's results at t.
+func (tx *Tx) SetInsightLastRefresh(in *Insight, t time.Time) {
+	in.LastRefresh = &t
+}
