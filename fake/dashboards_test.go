@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -118,4 +119,19 @@ func TestDashboardListOrderAndScopes(t *testing.T) {
 	e.do("GET", e.projectPath("projects", "dashboards/"), nil, asKey(reader.Key)).wantStatus(t, 200)
 	e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "x"}, asKey(reader.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'dashboard:write'", "")
+}
+
+// TestConsoleListsDashboardsAndInsights: the organization page lists every project's
+// dashboards and insights, each with its API path.
+func TestConsoleListsDashboardsAndInsights(t *testing.T) {
+	e := newEnv(t)
+	d := e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "Ops board"}).JSON.Get("id").Int()
+	sid := e.do("POST", e.projectPath("projects", "insights/"), map[string]any{"name": "Signups <b>", "query": trendsQuery, "dashboards": []any{d}}).JSON.Get("short_id").String()
+	page := string(e.adminCall("GET", "/_fake/console/organizations/"+e.d.OrganizationID, nil).wantStatus(t, 200).Body)
+	for _, want := range []string{`id="dashboards"`, "Ops board", `id="insights"`, sid, "Signups &lt;b&gt;", "InsightVizNode › TrendsQuery",
+		fmt.Sprintf("/api/projects/%d/dashboards/%d/", e.d.ProjectID, d)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the organization page lacks %q", want)
+		}
+	}
 }
