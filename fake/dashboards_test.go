@@ -135,3 +135,21 @@ func TestConsoleListsDashboardsAndInsights(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardFields: restriction_level is 21 or 37 (37 is the old permissions: "v1"),
+// names are trimmed, null descriptions refused, tags normalised.
+func TestDashboardFields(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "  Board ", "tags": []any{"B", " a", "b"}})
+	id := r.JSON.Get("id").Int()
+	if r.JSON.Get("name").String() != "Board" || r.JSON.Get("tags").Raw != `["a","b"]` || r.JSON.Get("access_control_version").String() != "v2" {
+		t.Fatalf("create: %s", r.Body)
+	}
+	r = e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"restriction_level": 37})
+	if r.JSON.Get("restriction_level").Int() != 37 || r.JSON.Get("access_control_version").String() != "v1" {
+		t.Fatalf("restriction: %s", r.Body)
+	}
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"restriction_level": 5}).wantError(t, 400, "validation_error", "invalid_choice", `"5" is not a valid choice.`, "restriction_level")
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"description": nil}).wantError(t, 400, "validation_error", "null", "This field may not be null.", "description")
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"filters": []any{1}}).wantError(t, 400, "validation_error", "invalid_input", "Filters must be a dictionary", "")
+}

@@ -66,8 +66,8 @@ type TileText struct {
 // DashboardFields are the writable fields of a dashboard, in the serializer's order.
 // filters, variables and tiles are read from the raw body as PostHog's update does.
 var DashboardFields = Fields{
-	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
-	{Name: "description", Kind: String, AllowBlank: true, NoTrim: true},
+	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
+	{Name: "description", Kind: String, AllowBlank: true},
 	{Name: "pinned", Kind: Bool},
 	{Name: "last_accessed_at", Kind: DateTime, Nullable: true},
 	{Name: "deleted", Kind: Bool},

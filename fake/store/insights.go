@@ -76,14 +76,14 @@ const (
 // InsightFields are the writable fields of an insight, in the serializer's order. query is
 // checked by CheckInsightQuery before the fields (PostHog's QuerySchemaParser).
 var InsightFields = Fields{
-	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
-	{Name: "derived_name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
+	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
+	{Name: "derived_name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
 	{Name: "filters", Kind: JSON},
 	{Name: "query", Kind: JSON, Nullable: true},
 	{Name: "order", Kind: Int, Nullable: true, Min: IntP(-2147483648), Max: IntP(2147483647)},
 	{Name: "deleted", Kind: Bool},
 	{Name: "dashboards", Kind: JSON},
-	{Name: "description", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
+	{Name: "description", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
 	{Name: "tags", Kind: JSON},
 	{Name: "favorited", Kind: Bool},
 	{Name: "saved", Kind: Bool},
