@@ -388,6 +388,9 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 			}
 			legal.Pager = pg.pager("legal-documents", "legal-documents", total, off, false)
 		}
+
+		// What the organization's projects hold (each family's own file).
+		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
 		return nil
 	})
 	return p, err

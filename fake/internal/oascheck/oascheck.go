@@ -62,6 +62,7 @@ func Load(dir string) (*Checker, error) {
 		// JSON Schema 2020 mode would lose the nullability fixes below.
 		allowNulls(doc)
 		nullAsServed(doc)
+		untypeMethodFields(doc)
 		relaxSiblingDiscriminators(doc)
 		for _, tmpl := range doc.Paths.InMatchingOrder() {
 			item := doc.Paths.Value(tmpl)
@@ -310,6 +311,36 @@ func nullAsServed(doc *openapi3.T) {
 		for _, p := range props {
 			if prop := ref.Value.Properties[p]; prop != nil && prop.Value != nil {
 				prop.Value.Nullable = true
+			}
+		}
+	}
+}
+
+// methodFields lists properties that are SerializerMethodFields without a type hint, which
+// drf-spectacular renders as `type: string` while PostHog answers any JSON value (an
+// insight's results are a list or null, is_cached a boolean, alerts a list), by component
+// schema (posthog/api/insight.py InsightSerializer).
+var methodFields = map[string][]string{
+	"Insight":        insightMethodFields,
+	"PatchedInsight": insightMethodFields,
+}
+
+var insightMethodFields = []string{"result", "hasMore", "columns", "last_refresh", "cache_target_age",
+	"next_allowed_client_refresh", "is_cached", "query_status", "hogql", "types", "alerts", "last_viewed_at", "timezone"}
+
+// untypeMethodFields makes the methodFields properties accept any value.
+func untypeMethodFields(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	for name, props := range methodFields {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		for _, p := range props {
+			if prop := ref.Value.Properties[p]; prop != nil && prop.Value != nil {
+				prop.Value.Type, prop.Value.Nullable = nil, true
 			}
 		}
 	}
