@@ -16,17 +16,17 @@ import (
 // nil) or one object of it (ResourceID set; the project itself is resource "project" with
 // its own id), granted to one organization member, to one role, or to everyone (both empty).
 type AccessControl struct {
-	ID          string
-	ProjectID   int
-	Resource    string
-	ResourceID  *string
-	MemberID    string // organization membership id; "" when none
+	ID         string
+	ProjectID  int
+	Resource   string
+	ResourceID *string
+	MemberID   string // organization membership id; "" when none
 	// MemberUserID is the user of MemberID (kept so that the rule goes with the membership).
 	MemberUserID int
-	RoleID      string // "" when none
-	AccessLevel string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	RoleID       string // "" when none
+	AccessLevel  string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // accessControlState holds every project's rules in creation order (one list per project:
