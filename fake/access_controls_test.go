@@ -2,6 +2,7 @@ package fake
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -198,4 +199,18 @@ func TestAccessControlValidation(t *testing.T) {
 	e.do("PUT", acs, map[string]any{"access_level": "member"}, asKey(reader.Key)).wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'access_control:write'", "")
 	pr := e.addMember(e.d.OrganizationID, store.LevelOwner, "p@example.com", "project:read")
 	e.do("GET", racs, nil, asKey(pr.Key)).wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'access_control:read'", "")
+}
+
+// The organization's console page lists its projects' access controls.
+func TestConsoleAccessControls(t *testing.T) {
+	e := newEnv(t)
+	pid := strconv.Itoa(e.d.ProjectID)
+	role := e.do("POST", e.orgPath("roles/"), map[string]any{"name": "Support crew"}).wantStatus(t, 201).get("id").String()
+	e.do("PUT", "/api/projects/"+pid+"/resource_access_controls/", map[string]any{"access_level": "viewer", "resource": "dashboard", "role": role}).wantStatus(t, 200)
+	page := string(e.adminCall("GET", "/_fake/console/organizations/"+e.d.OrganizationID, nil).wantStatus(t, 200).Body)
+	for _, want := range []string{"Access controls", "role Support crew", "dashboard", "viewer", "/api/projects/" + pid + "/access_controls/"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the organization page lacks %q", want)
+		}
+	}
 }

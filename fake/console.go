@@ -333,10 +333,43 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 			proxies.Rows = append(proxies.Rows, consoleRecord{Cols: []string{pr.Domain, pr.TargetCNAME, pr.Status},
 				API: apiPath(base+"proxy_records/{id}/", id, pr.ID)})
 		}
-		p.Sections = []consoleSection{members, invites, projects, roles, domains, exports, plugins, proxies}
+		access := consoleAccessSection(tx, o)
+		p.Sections = []consoleSection{members, invites, projects, access, roles, domains, exports, plugins, proxies}
 		return nil
 	})
 	return p, err
+}
+
+// consoleAccessSection lists the access controls of the organization's projects: who (a
+// member's email, a role's name, or everyone) has which level on what.
+func consoleAccessSection(tx *store.Tx, o *store.Organization) consoleSection {
+	sec := consoleSection{ID: "access-controls", Title: "Access controls", Head: []string{"Project", "On", "Who", "Level"}}
+	for i, pr := range tx.Projects(o.ID, "") {
+		if i == 0 {
+			sec.List = apiPath("/api/projects/{id}/access_controls/", strconv.Itoa(pr.ID))
+		}
+		api := apiPath("/api/projects/{id}/resource_access_controls/", strconv.Itoa(pr.ID))
+		for _, ac := range tx.AccessControls(pr.ID) {
+			on := ac.Resource
+			if ac.Resource == "project" {
+				on, api = "the project", apiPath("/api/projects/{id}/access_controls/", strconv.Itoa(pr.ID))
+			} else if ac.ResourceID != nil {
+				on += " " + *ac.ResourceID
+			}
+			who := "everyone"
+			if ac.RoleID != "" {
+				if r := tx.Role(o.ID, ac.RoleID); r != nil {
+					who = "role " + r.Name
+				}
+			} else if ac.MemberUserID != 0 {
+				if u := tx.User(ac.MemberUserID); u != nil {
+					who = u.Email
+				}
+			}
+			sec.Rows = append(sec.Rows, consoleRecord{Cols: []string{pr.Name, on, who, ac.AccessLevel}, API: api})
+		}
+	}
+	return sec
 }
 
 func contains(list []string, v string) bool {
