@@ -214,3 +214,29 @@ func TestConsoleAccessControls(t *testing.T) {
 		}
 	}
 }
+
+// Access controls live in the store: a restart on the data directory keeps them, and the
+// state export carries them.
+func TestAccessControlsPersist(t *testing.T) {
+	dir := t.TempDir()
+	a := persistedEnv(t, dir)
+	pid := strconv.Itoa(a.d.ProjectID)
+	role := a.do("POST", a.orgPath("roles/"), map[string]any{"name": "Kept"}).wantStatus(t, 201).get("id").String()
+	a.do("PUT", "/api/projects/"+pid+"/access_controls/", map[string]any{"access_level": "member", "role": role}).wantStatus(t, 200)
+	a.do("PUT", "/api/projects/"+pid+"/resource_access_controls/", map[string]any{"access_level": "viewer", "resource": "insight"}).wantStatus(t, 200)
+	want, _ := a.srv.ExportState()
+	if !strings.Contains(string(want), `"insight"`) {
+		t.Fatal("the export does not carry the rules")
+	}
+	a.srv.Close()
+	b := persistedEnv(t, dir)
+	got, _ := b.srv.ExportState()
+	if string(want) != string(got) {
+		t.Fatal("state after restart differs from before")
+	}
+	for _, path := range []string{"access_controls/", "resource_access_controls/"} {
+		if n := b.do("GET", "/api/projects/"+pid+"/"+path, nil).get("access_controls.#").Int(); n != 1 {
+			t.Errorf("%s after restart: %d rules, want 1", path, n)
+		}
+	}
+}

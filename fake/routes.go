@@ -73,7 +73,6 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/pipeline_destinations/repository/", "", permMember, 0, pluginFamily{pipelineDestinations}.repository},
 		{"GET", "/api/organizations/{organization_id}/pipeline_destinations/unused/", "", permMember, 0, pluginFamily{pipelineDestinations}.unused},
 		{"GET", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:read", permMember, 0, pluginFamily{pipelineDestinations}.get},
-		{"PUT", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineDestinations}.update},
 		{"PATCH", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineDestinations}.update},
 		{"DELETE", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 204, pluginFamily{pipelineDestinations}.delete},
 		{"GET", "/api/organizations/{organization_id}/pipeline_destinations/{id}/check_for_updates/", "", permMember, 0, pluginFamily{pipelineDestinations}.checkForUpdates},
@@ -87,7 +86,6 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/pipeline_frontend_apps/repository/", "", permMember, 0, pluginFamily{pipelineFrontendApps}.repository},
 		{"GET", "/api/organizations/{organization_id}/pipeline_frontend_apps/unused/", "", permMember, 0, pluginFamily{pipelineFrontendApps}.unused},
 		{"GET", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:read", permMember, 0, pluginFamily{pipelineFrontendApps}.get},
-		{"PUT", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineFrontendApps}.update},
 		{"PATCH", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineFrontendApps}.update},
 		{"DELETE", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 204, pluginFamily{pipelineFrontendApps}.delete},
 		{"GET", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/check_for_updates/", "", permMember, 0, pluginFamily{pipelineFrontendApps}.checkForUpdates},
@@ -101,7 +99,6 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/pipeline_import_apps/repository/", "", permMember, 0, pluginFamily{pipelineImportApps}.repository},
 		{"GET", "/api/organizations/{organization_id}/pipeline_import_apps/unused/", "", permMember, 0, pluginFamily{pipelineImportApps}.unused},
 		{"GET", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:read", permMember, 0, pluginFamily{pipelineImportApps}.get},
-		{"PUT", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineImportApps}.update},
 		{"PATCH", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineImportApps}.update},
 		{"DELETE", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 204, pluginFamily{pipelineImportApps}.delete},
 		{"GET", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/check_for_updates/", "", permMember, 0, pluginFamily{pipelineImportApps}.checkForUpdates},
@@ -115,7 +112,6 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/pipeline_transformations/repository/", "", permMember, 0, pluginFamily{pipelineTransformations}.repository},
 		{"GET", "/api/organizations/{organization_id}/pipeline_transformations/unused/", "", permMember, 0, pluginFamily{pipelineTransformations}.unused},
 		{"GET", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:read", permMember, 0, pluginFamily{pipelineTransformations}.get},
-		{"PUT", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineTransformations}.update},
 		{"PATCH", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineTransformations}.update},
 		{"DELETE", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:write", permMember, 204, pluginFamily{pipelineTransformations}.delete},
 		{"GET", "/api/organizations/{organization_id}/pipeline_transformations/{id}/check_for_updates/", "", permMember, 0, pluginFamily{pipelineTransformations}.checkForUpdates},
@@ -129,7 +125,6 @@ func routes(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/plugins/repository/", "", permMember, 0, pluginFamily{pluginsAll}.repository},
 		{"GET", "/api/organizations/{organization_id}/plugins/unused/", "", permMember, 0, pluginFamily{pluginsAll}.unused},
 		{"GET", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:read", permMember, 0, pluginFamily{pluginsAll}.get},
-		{"PUT", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:write", permMember, 0, pluginFamily{pluginsAll}.update},
 		{"PATCH", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:write", permMember, 0, pluginFamily{pluginsAll}.update},
 		{"DELETE", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:write", permMember, 204, pluginFamily{pluginsAll}.delete},
 		{"GET", "/api/organizations/{organization_id}/plugins/{id}/check_for_updates/", "", permMember, 0, pluginFamily{pluginsAll}.checkForUpdates},
@@ -200,7 +195,12 @@ func companions(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_objects/", "access_control:read", permMember, 0, s.accessControlMemberRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_properties/", "access_control:read", permMember, 0, s.accessControlMemberRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_objects/", "access_control:read", permMember, 0, s.accessControlRoleRules},
-		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules},
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules},		// Full updates of plugins and the pipeline families (PostHog's ModelViewSet serves PUT too).
+		{"PUT", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineDestinations}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineFrontendApps}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineImportApps}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineTransformations}.update},
+		{"PUT", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:write", permMember, 0, pluginFamily{pluginsAll}.update},
 	}
 }
 
