@@ -35,15 +35,16 @@ func (noHooks) memberJoined(*Tx, string, int) {}
 
 // extensions holds every resource family's state.
 type extensions struct {
-	roles        roleState          // roles.go
-	domains      domainState        // domains.go
-	batchExports batchExportState   // batch_exports.go
-	plugins      pluginState        // plugins.go
-	proxies      proxyState         // proxy_records.go
-	integrations integrationState   // integrations.go (organization integrations, OAuth applications)
-	cimd         cimdState          // cimd_tokens.go
-	legal        legalState         // legal_documents.go
-	access       accessControlState // access_controls.go
+	roles        roleState        // roles.go
+	domains      domainState      // domains.go
+	batchExports batchExportState // batch_exports.go
+	plugins      pluginState      // plugins.go
+	proxies      proxyState       // proxy_records.go
+	integrations integrationState // integrations.go (organization integrations, OAuth applications)
+	cimd         cimdState        // cimd_tokens.go
+	legal        legalState       // legal_documents.go
+
+	access accessControlState // access_controls.go
 }
 
 func (e *extensions) all() []hooks {
