@@ -195,7 +195,8 @@ func companions(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_objects/", "access_control:read", permMember, 0, s.accessControlMemberRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_properties/", "access_control:read", permMember, 0, s.accessControlMemberRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_objects/", "access_control:read", permMember, 0, s.accessControlRoleRules},
-		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules}, // Full updates of plugins and the pipeline families (PostHog's ModelViewSet serves PUT too).
+		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules},
+		// Full updates of plugins and the pipeline families (PostHog's ModelViewSet serves PUT too).
 		{"PUT", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineDestinations}.update},
 		{"PUT", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineFrontendApps}.update},
 		{"PUT", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineImportApps}.update},
