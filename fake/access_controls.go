@@ -173,7 +173,7 @@ func (c *call) answerACList(t *acTarget) (any, error) {
 
 // acFields are the fields of an access_controls PUT, as AccessControlSerializer reads them.
 var acFields = store.Fields{
-	{Name: "access_level", Kind: store.String, Required: true, Nullable: true, AllowBlank: true},
+	{Name: "access_level", Kind: store.String, Required: true, Nullable: true},
 	{Name: "resource", Kind: store.String, Required: true, MaxLen: 32},
 	{Name: "resource_id", Kind: store.String, Nullable: true, AllowBlank: true, MaxLen: 36},
 }

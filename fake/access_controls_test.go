@@ -180,6 +180,7 @@ func TestAccessControlValidation(t *testing.T) {
 		{acs, map[string]any{"access_level": "admin", "role": "019bc119-0000-7000-8000-000000000009"}, "does_not_exist", `Invalid pk "019bc119-0000-7000-8000-000000000009" - object does not exist.`, "role"},
 		{acs, map[string]any{"access_level": "admin", "role": 5}, "incorrect_type", "Incorrect type. Expected pk value, received int.", "role"},
 		{acs, map[string]any{"role": role}, "required", "This field is required.", "access_level"},
+		{acs, map[string]any{"access_level": ""}, "blank", "This field may not be blank.", "access_level"},
 	} {
 		e.do("PUT", tc.path, tc.body).wantError(t, 400, "validation_error", tc.code, tc.detail, tc.attr)
 	}
