@@ -47,6 +47,8 @@ func (c *call) authorize(g *pathGroup) error {
 		return c.checkKeySelf()
 	case permProject:
 		return c.resolveProject()
+	case permCurrentOrg:
+		return c.resolveCurrentOrg()
 	}
 	if rt != nil {
 		perm = rt.Perm
@@ -321,6 +323,40 @@ func (c *call) resolveProject() error {
 	c.org, c.member, c.project = org, m, p
 	// The handlers address the project by its id within the organization.
 	c.vars[idVar] = strconv.Itoa(p.ID)
+	c.access = c.tx.AccessFor(p, m)
+	if idVar == "project_id" {
+		// Inside the project: its access controls (access.go). The project's own routes
+		// check them on the project object (targetProject).
+		return c.checkInsideProject()
+	}
+	return nil
+}
+
+// resolveCurrentOrg resolves the caller's current organization for the root project and
+// environment collections: the key's policy, organization scoping and scope, membership.
+func (c *call) resolveCurrentOrg() error {
+	org := c.tx.Org(c.user.CurrentOrgID)
+	if org == nil {
+		return store.NotFound("Current organization not found.")
+	}
+	if c.key != nil {
+		if err := c.checkKeyPolicy(org); err != nil {
+			return err
+		}
+		if !c.keyReaches(org.ID) {
+			return errKeyOrg(org.ID)
+		}
+		if c.route != nil {
+			if err := c.checkScope(c.route.Scope); err != nil {
+				return err
+			}
+		}
+	}
+	m := c.tx.Membership(org.ID, c.user.ID)
+	if m == nil {
+		return store.Forbidden(store.MsgNoPermission)
+	}
+	c.org, c.member = org, m
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fakehog/fakehog/fake/store"
 )
 
 // TestEveryCompanionAnswers: every companion operation (docs/endpoints.md, second section),
@@ -22,6 +24,13 @@ func TestEveryCompanionAnswers(t *testing.T) {
 			case rt.Perm == permKeySelf:
 				p = strings.Replace(p, "{id}", keyID, 1)
 				opts = append(opts, asSession(e.d.Session))
+			case strings.Contains(p, "/plugins/") || strings.Contains(p, "/pipeline_"):
+				for _, fam := range pluginFamilyCases {
+					if strings.Contains(p, "/"+fam.name+"/") {
+						id := seedPlugin(e, e.d.OrganizationID, store.NewPlugin{Name: "probe", URL: "https://github.com/acme/probe", Files: fam.files})
+						p = strings.Replace(p, "{id}", strconv.Itoa(id), 1)
+					}
+				}
 			default:
 				p = strings.Replace(p, "{id}", strconv.Itoa(e.d.ProjectID), 1)
 			}

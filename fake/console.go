@@ -390,6 +390,7 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 		}
 
 		// What the organization's projects hold (each family's own file).
+		p.Sections = append(p.Sections, consoleAccessSection(tx, o))
 		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
 		return nil
 	})
@@ -435,6 +436,38 @@ func consoleActors(tx *store.Tx, orgID string) (actors []consoleActor, actAs, wh
 		actAs, who = best[0].Key, best[0].Email
 	}
 	return actors, actAs, who
+}
+
+// consoleAccessSection lists the access controls of the organization's projects: who (a
+// member's email, a role's name, or everyone) has which level on what.
+func consoleAccessSection(tx *store.Tx, o *store.Organization) consoleSection {
+	sec := consoleSection{ID: "access-controls", Title: "Access controls", Head: []string{"Project", "On", "Who", "Level"}}
+	for i, pr := range tx.Projects(o.ID, "") {
+		if i == 0 {
+			sec.List = apiPath("/api/projects/{id}/access_controls/", strconv.Itoa(pr.ID))
+		}
+		api := apiPath("/api/projects/{id}/resource_access_controls/", strconv.Itoa(pr.ID))
+		for _, ac := range tx.AccessControls(pr.ID) {
+			on := ac.Resource
+			if ac.Resource == "project" {
+				on, api = "the project", apiPath("/api/projects/{id}/access_controls/", strconv.Itoa(pr.ID))
+			} else if ac.ResourceID != nil {
+				on += " " + *ac.ResourceID
+			}
+			who := "everyone"
+			if ac.RoleID != "" {
+				if r := tx.Role(o.ID, ac.RoleID); r != nil {
+					who = "role " + r.Name
+				}
+			} else if ac.MemberUserID != 0 {
+				if u := tx.User(ac.MemberUserID); u != nil {
+					who = u.Email
+				}
+			}
+			sec.Rows = append(sec.Rows, consoleRecord{Cols: []string{pr.Name, on, who, ac.AccessLevel}, API: api})
+		}
+	}
+	return sec
 }
 
 func contains(list []string, v string) bool {

@@ -36,11 +36,10 @@ func endpointsDoc(t *testing.T) string {
 	}
 	b.WriteString("\n## Companions\n\n")
 	b.WriteString("Operations beyond the 159 that PostHog's own clients (its CLI and MCP tool catalog, the agent\n")
-	b.WriteString("toolkit, the Terraform provider) call: who the caller is, which key it holds, the projects by\n")
-	b.WriteString("id, and a project's access control settings (read only; fakehog stores no access rules, so\n")
-	b.WriteString("everyone gets PostHog's defaults and admins full access). `{uuid}` takes `@me`; `{id}` takes\n")
-	b.WriteString("`@current` (the calling key; the caller's current project). A personal API key may retrieve\n")
-	b.WriteString("itself and do nothing else with keys.\n\n")
+	b.WriteString("toolkit, the Terraform provider) call: who the caller is, which key it holds, a project's\n")
+	b.WriteString("access control settings (from its stored rules), and full updates (PUT) of plugins and the\n")
+	b.WriteString("pipeline families. `{uuid}` takes `@me`; `{id}` takes `@current` (the calling key). A personal\n")
+	b.WriteString("API key may retrieve itself and do nothing else with keys.\n\n")
 	fmt.Fprintf(&b, "%d operations.\n\n", len(companions(&Server{})))
 	b.WriteString("| Method | Path | API key scope |\n|---|---|---|\n")
 	for _, rt := range companions(&Server{}) {
@@ -49,6 +48,22 @@ func endpointsDoc(t *testing.T) string {
 		case rt.Perm == permKeySelf && rt.Method == "GET" && strings.Contains(rt.Path, "{id}"):
 			scope = "any (the key itself only)"
 		case rt.Scope == "":
+			scope = "session"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s |\n", rt.Method, rt.Path, scope)
+	}
+	b.WriteString("\n## Projects and environments\n\n")
+	b.WriteString("PostHog's root project and environment viewsets (`rootProjectRoutes`): the collections in the\n")
+	b.WriteString("caller's current organization, each project by id (`{id}` takes `@current`) with its actions,\n")
+	b.WriteString("its access control settings and its access controls (members, roles, the project default,\n")
+	b.WriteString("resource kinds), and the access controls of one object of a family that registers its\n")
+	b.WriteString("objects (`{resource_kind}`: its path segment, e.g. `dashboards`). A member with `none` on a\n")
+	b.WriteString("project does not see it; `viewer` cannot write; organization admins and owners keep full access.\n\n")
+	fmt.Fprintf(&b, "%d operations.\n\n", len(rootProjectRoutes(&Server{})))
+	b.WriteString("| Method | Path | API key scope |\n|---|---|---|\n")
+	for _, rt := range rootProjectRoutes(&Server{}) {
+		scope := "`" + rt.Scope + "`"
+		if rt.Scope == "" {
 			scope = "session"
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s |\n", rt.Method, rt.Path, scope)

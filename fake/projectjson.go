@@ -69,13 +69,22 @@ func projectJSONOf(c *call, p *store.Project) *projectJSON {
 			"onboarding_completed_at": isoTimePtr(pi.OnboardingCompletedAt), "updated_at": isoTime(pi.UpdatedAt)})
 	}
 	level := c.member.Level
+	var effective any = level
+	userLevel := userAccessLevel(level)
+	// Access controls in force for the caller set both (access.go).
+	if a := c.accessFor(p); a != nil && a.Enforced() {
+		effective, userLevel = nil, a.ProjectLevel()
+		if l := a.EffectiveMembershipLevel(); l != nil {
+			effective = *l
+		}
+	}
 	v := &projectJSON{settings: p.Settings}
 	v.own = [projectOwnFields]any{
 		pkAPIToken:                      p.APIToken,
 		pkAvailableSetupTaskIDs:         []string{},
 		pkCreatedAt:                     isoTime(p.CreatedAt),
 		pkDefaultModifiers:              map[string]any{},
-		pkEffectiveMembershipLevel:      level,
+		pkEffectiveMembershipLevel:      effective,
 		pkGroupTypes:                    []any{},
 		pkHasGroupTypes:                 false,
 		pkID:                            p.ID,
@@ -92,7 +101,7 @@ func projectJSONOf(c *call, p *store.Project) *projectJSON {
 		pkSecretAPIToken:                p.SecretAPIToken,
 		pkSecretAPITokenBackup:          p.SecretAPITokenBackup,
 		pkUpdatedAt:                     isoTime(p.UpdatedAt),
-		pkUserAccessLevel:               userAccessLevel(level),
+		pkUserAccessLevel:               userLevel,
 		pkUUID:                          p.UUID,
 	}
 	return v

@@ -4,6 +4,7 @@ package fake
 // project's activity view.
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,13 +40,23 @@ func (c *call) targetProject() (*store.Project, error) {
 	if p == nil {
 		return nil, store.ErrNotFound()
 	}
+	if err := c.checkProjectObject(p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
 func (s *Server) listProjects(c *call) (any, error) {
 	render := func(p *store.Project) any { return teamBasic(p) }
-	if search := lastQueryValue(c.r.URL.Query(), "search"); strings.TrimSpace(search) != "" {
-		return paginate(c, c.tx.Projects(c.org.ID, search), render), nil
+	search := lastQueryValue(c.r.URL.Query(), "search")
+	// Projects the caller has no access to, or their key is not scoped to, are left out.
+	restricted := c.member.Level < store.LevelAdmin && c.tx.OrgHasAccessControls(c.org.ID)
+	scopedTeams := c.key != nil && len(c.key.ScopedTeams) > 0 && c.route.Perm == permCurrentOrg
+	if strings.TrimSpace(search) != "" || restricted || scopedTeams {
+		ps := slices.DeleteFunc(c.tx.Projects(c.org.ID, search), func(p *store.Project) bool {
+			return (restricted && !c.projectVisible(p, c.member)) || (scopedTeams && !slices.Contains(c.key.ScopedTeams, p.ID))
+		})
+		return paginate(c, ps, render), nil
 	}
 	limit, offset := c.limitOffset(DefaultPageSize)
 	projects, count := c.tx.ProjectsPage(c.org.ID, offset, limit)

@@ -69,9 +69,9 @@ func TestProjectByIDPermissions(t *testing.T) {
 		t.Error("the deleted project is not pending deletion")
 	}
 	// Other methods: 405 with Allow, after authentication and lookup.
-	r := e.do("PUT", "/api/projects/"+pid+"/", map[string]any{})
+	r := e.do("POST", "/api/projects/"+pid+"/", map[string]any{})
 	r.wantStatus(t, 405)
-	if r.Header.Get("Allow") != "DELETE, GET, OPTIONS, PATCH" {
+	if r.Header.Get("Allow") != "DELETE, GET, OPTIONS, PATCH, PUT" {
 		t.Errorf("Allow = %q", r.Header.Get("Allow"))
 	}
 }

@@ -39,6 +39,9 @@ const (
 	// @current) is looked up across the caller's organizations (404 when the caller is no
 	// member of its organization), then the key's policy, organization, project and scope.
 	permProject
+	// permCurrentOrg: the root collections /api/projects/ and /api/environments/: the
+	// caller's current organization, then the key's policy, organization scoping and scope.
+	permCurrentOrg
 )
 
 // route is one row of the route table (routes.go).
@@ -71,7 +74,11 @@ type call struct {
 	// project is the URL's project on project routes (permProject): {id} on the project's
 	// own paths, {project_id} on what it holds.
 	project *store.Project
-	body    *requestBody
+	// access is the caller's access to c.project (permProject), resolved once.
+	access *store.Access
+	// status, when set, replaces the route's success status (a PUT that removes answers 204).
+	status int
+	body   *requestBody
 }
 
 // pathGroup is every route sharing one path template.
@@ -131,7 +138,7 @@ func (s *Server) buildRouter() *pathRouter {
 // routeTable returns the table built once per server.
 func (s *Server) routeTable() []route {
 	if s.table == nil {
-		s.table = append(append(routes(s), companions(s)...), projectResources(s)...)
+		s.table = append(append(append(routes(s), companions(s)...), rootProjectRoutes(s)...), projectResources(s)...)
 	}
 	return s.table
 }
@@ -240,6 +247,9 @@ type redirect string
 func (rt *route) writesOnRead() bool { return strings.HasSuffix(rt.Path, "/check_for_updates/") }
 
 func (c *call) successStatus() int {
+	if c.status != 0 {
+		return c.status
+	}
 	if c.route.Status != 0 {
 		return c.route.Status
 	}

@@ -187,12 +187,6 @@ func companions(s *Server) []route {
 		{"PATCH", "/api/personal_api_keys/{id}/", "", permKeySelf, 0, s.updatePersonalAPIKey},
 		{"DELETE", "/api/personal_api_keys/{id}/", "", permKeySelf, 204, s.deletePersonalAPIKey},
 		{"POST", "/api/personal_api_keys/{id}/roll/", "", permKeySelf, 0, s.rollPersonalAPIKey},
-		{"GET", "/api/projects/{id}/", "project:read", permProject, 0, s.getProject},
-		{"PATCH", "/api/projects/{id}/", "project:write", permProject, 0, s.updateProject},
-		{"DELETE", "/api/projects/{id}/", "project:write", permProject, 204, s.deleteProject},
-		{"GET", "/api/environments/{id}/", "project:read", permProject, 0, s.getEnvironment},
-		{"PATCH", "/api/environments/{id}/", "project:write", permProject, 0, s.updateEnvironment},
-		{"DELETE", "/api/environments/{id}/", "project:write", permProject, 204, s.deleteProject},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_defaults/", "access_control:read", permMember, 0, s.accessControlDefaults},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_members/", "access_control:read", permMember, 0, s.accessControlMembers},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_roles/", "access_control:read", permMember, 0, s.accessControlRoles},
@@ -202,5 +196,58 @@ func companions(s *Server) []route {
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_member_properties/", "access_control:read", permMember, 0, s.accessControlMemberRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_objects/", "access_control:read", permMember, 0, s.accessControlRoleRules},
 		{"GET", "/api/organizations/{organization_id}/projects/{id}/access_control_role_properties/", "access_control:read", permMember, 0, s.accessControlRoleRules},
+		// Full updates of plugins and the pipeline families (PostHog's ModelViewSet serves PUT too).
+		{"PUT", "/api/organizations/{organization_id}/pipeline_destinations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineDestinations}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_frontend_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineFrontendApps}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_import_apps/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineImportApps}.update},
+		{"PUT", "/api/organizations/{organization_id}/pipeline_transformations/{id}/", "plugin:write", permMember, 0, pluginFamily{pipelineTransformations}.update},
+		{"PUT", "/api/organizations/{organization_id}/plugins/{id}/", "plugin:write", permMember, 0, pluginFamily{pluginsAll}.update},
 	}
+}
+
+// rootProjectRoutes are PostHog's root project and environment viewsets (ProjectViewSet at
+// /api/projects/, TeamViewSet at /api/environments/): the collections in the caller's current
+// organization, and each project by id with its actions and access control settings, on the
+// same records as the organization's projects/ routes.
+func rootProjectRoutes(s *Server) []route {
+	rows := []route{
+		{"GET", "/api/projects/", "project:read", permCurrentOrg, 0, s.listProjects},
+		{"POST", "/api/projects/", "project:write", permCurrentOrg, 201, s.createProject},
+		{"GET", "/api/environments/", "project:read", permCurrentOrg, 0, s.listProjects},
+	}
+	for _, root := range []string{"/api/projects/{id}/", "/api/environments/{id}/"} {
+		get, update := s.getProject, s.updateProject
+		if root == "/api/environments/{id}/" {
+			get, update = s.getEnvironment, s.updateEnvironment
+		}
+		rows = append(rows,
+			route{"GET", root, "project:read", permProject, 0, get},
+			route{"PUT", root, "project:write", permProject, 0, update},
+			route{"PATCH", root, "project:write", permProject, 0, update},
+			route{"DELETE", root, "project:write", permProject, 204, s.deleteProject},
+			route{"GET", root + "activity/", "", permProject, 0, s.projectActivity},
+			route{"PATCH", root + "add_product_intent/", "project:read", permProject, 0, s.projectAddProductIntent},
+			route{"PATCH", root + "complete_product_onboarding/", "project:read", permProject, 0, s.projectCompleteProductOnboarding},
+			route{"PATCH", root + "delete_secret_token_backup/", "", permProject, 0, s.projectDeleteSecretTokenBackup},
+			route{"POST", root + "generate_conversations_public_token/", "", permProject, 0, s.projectGenerateConversationsPublicToken},
+			route{"GET", root + "is_generating_demo_data/", "", permProject, 0, s.projectIsGeneratingDemoData},
+			route{"PATCH", root + "reset_token/", "", permProject, 0, s.projectResetToken},
+			route{"PATCH", root + "rotate_secret_token/", "", permProject, 0, s.projectRotateSecretToken},
+		)
+		if root == "/api/projects/{id}/" {
+			rows = append(rows, route{"POST", root + "change_organization/", "", permProject, 0, s.projectChangeOrganization})
+		}
+		for _, rt := range []struct {
+			action string
+			h      func(c *call) (any, error)
+		}{
+			{"defaults", s.accessControlDefaults}, {"members", s.accessControlMembers}, {"roles", s.accessControlRoles},
+			{"default_objects", s.accessControlDefaultRules}, {"default_properties", s.accessControlDefaultRules},
+			{"member_objects", s.accessControlMemberRules}, {"member_properties", s.accessControlMemberRules},
+			{"role_objects", s.accessControlRoleRules}, {"role_properties", s.accessControlRoleRules},
+		} {
+			rows = append(rows, route{"GET", root + "access_control_" + rt.action + "/", "access_control:read", permProject, 0, rt.h})
+		}
+	}
+	return append(rows, accessControlRoutes(s)...)
 }

@@ -133,6 +133,8 @@ type Organization struct {
 	ProxyRecords           []ProxyRecord
 	Integrations           []Integration
 	OAuthApplications      []OAuthApplication
+	// AccessControls are the rules of the organization's projects (family_access_controls.go).
+	AccessControls []AccessControl
 }
 
 // Level is a membership level: store.LevelMember (1), LevelAdmin (8) or LevelOwner (15).

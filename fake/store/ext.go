@@ -44,10 +44,12 @@ type extensions struct {
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
 	analytics    analyticsState   // insights.go, dashboards.go, dashboard_tiles.go
+
+	access accessControlState // access_controls.go
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.analytics}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.analytics, &e.access}
 }
 
 func (e *extensions) init() {

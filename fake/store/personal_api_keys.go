@@ -12,10 +12,8 @@ import (
 // MaxAPIKeysPerUser is PostHog's limit of personal API keys per user.
 const MaxAPIKeysPerUser = 10
 
-// scopeObjects are PostHog's API_SCOPE_OBJECTS (posthog/scopes.py) a key may be scoped to.
-var scopeObjects = func() map[string]bool {
-	out := map[string]bool{}
-	for _, s := range strings.Fields(`action access_control account activity_log alert annotation approvals
+// apiScopeObjectList is PostHog's API_SCOPE_OBJECTS (posthog/scopes.py), in its order.
+var apiScopeObjectList = strings.Fields(`action access_control account activity_log alert annotation approvals
 		batch_export batch_import batch_import_support billing business_knowledge canvas clickhouse_test_cluster_perf
 		cohort comment conversation customer_analytics customer_task customer_journey customer_profile_config
 		data_catalog data_catalog_approval dashboard event_filter dashboard_template dataset early_access_feature
@@ -30,7 +28,12 @@ var scopeObjects = func() map[string]bool {
 		session_recording_playlist sharing_configuration signal_scout signal_scout_internal signal_scout_report
 		signal_scratchpad_internal stamphog streamlit_app subscription survey tagger ticket task toolbar tracing
 		field_note uploaded_media usage_metric user user_interview vision_action vision_alert visual_review
-		warehouse_objects warehouse_table warehouse_view web_analytics webhook wizard_session`) {
+		warehouse_objects warehouse_table warehouse_view web_analytics webhook wizard_session`)
+
+// scopeObjects are the API_SCOPE_OBJECTS a key may be scoped to.
+var scopeObjects = func() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range apiScopeObjectList {
 		out[s] = true
 	}
 	return out

@@ -483,6 +483,7 @@ func (tx *Tx) MoveProject(p *Project, actor *User, target *Organization) error {
 	tx.st.projectsByOrg[p.OrgID] = removeInt(tx.st.projectsByOrg[p.OrgID], p.ID)
 	tx.projectIndexed(p.OrgID, p.ID, p.Name, false)
 	p.OrgID = target.ID
+	tx.st.ext.access.projectMoved(p.ID)
 	tx.st.projectsByOrg[target.ID] = append(tx.st.projectsByOrg[target.ID], p.ID)
 	tx.projectIndexed(p.OrgID, p.ID, p.Name, true)
 	p.UpdatedAt = tx.now

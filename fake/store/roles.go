@@ -258,6 +258,7 @@ func (tx *Tx) RenameRole(r *Role, name string) error {
 // DeleteRole removes a role with its memberships and external references; when it was the
 // organization's default role, the organization is left without one.
 func (tx *Tx) DeleteRole(r *Role) {
+	tx.st.ext.access.dropRole(tx, r)
 	s := &tx.st.ext.roles
 	for _, mid := range s.byRole[r.ID] {
 		delete(s.memberships, mid)
