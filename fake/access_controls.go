@@ -47,6 +47,22 @@ func registerAccessResource(resource, plural string, lookup func(tx *store.Tx, p
 	return true
 }
 
+// accessByIntID adapts a family's live lookup by integer id (a *store.Tx method such as
+// (*store.Tx).Dashboard) and its creator to registerAccessResource's lookup.
+func accessByIntID[T any](find func(tx *store.Tx, projectID, id int) *T, creator func(*T) int) func(*store.Tx, int, string) (int, bool) {
+	return func(tx *store.Tx, projectID int, id string) (int, bool) {
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			return 0, false
+		}
+		r := find(tx, projectID, n)
+		if r == nil {
+			return 0, false
+		}
+		return creator(r), true
+	}
+}
+
 // accessResourceFor is the family registered at the path segment, or nil.
 func accessResourceFor(plural string) *accessResource {
 	accessResourcesMu.RLock()

@@ -12,6 +12,9 @@ import (
 	"github.com/tidwall/gjson"
 )
 
+// dashboards hold access-controlled objects (access_controls.go): viewer to read, editor to write.
+var _ = registerAccessResource("dashboard", "dashboards", accessByIntID((*store.Tx).Dashboard, func(r *store.Dashboard) int { return r.CreatedBy }))
+
 // dashboardRoutes are the dashboard operations, relative to a project.
 func dashboardRoutes(s *Server) []route {
 	return underBothRoots(

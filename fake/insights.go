@@ -13,6 +13,9 @@ import (
 	"github.com/tidwall/gjson"
 )
 
+// insights hold access-controlled objects (access_controls.go): viewer to read, editor to write.
+var _ = registerAccessResource("insight", "insights", accessByIntID((*store.Tx).Insight, func(r *store.Insight) int { return r.CreatedBy }))
+
 // insightRoutes are the insight operations, relative to a project.
 func insightRoutes(s *Server) []route {
 	return underBothRoots(
