@@ -43,10 +43,12 @@ type extensions struct {
 	integrations integrationState // integrations.go (organization integrations, OAuth applications)
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
+	featureFlags featureFlagState // feature_flags.go
+	experiments  experimentState  // experiments.go
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.featureFlags, &e.experiments}
 }
 
 func (e *extensions) init() {
