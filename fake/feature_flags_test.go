@@ -120,16 +120,16 @@ func TestFeatureFlagListFilters(t *testing.T) {
 		"multivariate": map[string]any{"variants": []any{map[string]any{"key": "control", "rollout_percentage": 50}, map[string]any{"key": "test", "rollout_percentage": 50}}}}}).wantStatus(t, 201)
 	e.do("PATCH", flagsPath(e, a+"/"), map[string]any{"active": false}).wantStatus(t, 200)
 	cases := map[string][]string{
-		"":                              {"multi", "beta-feature", "alpha"},
-		"?search=ALP":                   {"alpha"},
-		"?active=false":                 {"alpha"},
-		"?active=true":                  {"multi", "beta-feature"},
-		"?type=multivariant":            {"multi"},
-		"?type=boolean":                 {"beta-feature", "alpha"},
-		`?tags=["exp"]`:                 {"multi"},
+		"":                               {"multi", "beta-feature", "alpha"},
+		"?search=ALP":                    {"alpha"},
+		"?active=false":                  {"alpha"},
+		"?active=true":                   {"multi", "beta-feature"},
+		"?type=multivariant":             {"multi"},
+		"?type=boolean":                  {"beta-feature", "alpha"},
+		`?tags=["exp"]`:                  {"multi"},
 		`?excluded_properties=["multi"]`: {"beta-feature", "alpha"},
-		"?evaluation_runtime=server":    {},
-		"?limit=1&offset=1":             {"beta-feature"},
+		"?evaluation_runtime=server":     {},
+		"?limit=1&offset=1":              {"beta-feature"},
 	}
 	for q, want := range cases {
 		r := e.do("GET", flagsPath(e, q), nil).wantStatus(t, 200)
