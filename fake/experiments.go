@@ -229,7 +229,10 @@ func (s *Server) experimentTimeseriesResults(c *call) (any, error) {
 	}
 	// The days run from the start's date to the end's (or today's), in UTC as PostHog's
 	// server reads them.
-	day := func(t time.Time) time.Time { y, m, d := t.UTC().Date(); return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	day := func(t time.Time) time.Time {
+		y, m, d := t.UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
 	first, last := day(*e.StartDate), day(c.tx.Now())
 	if e.EndDate != nil {
 		last = day(*e.EndDate)
