@@ -31,24 +31,9 @@ func TestPostHogClients(t *testing.T) {
 			t.Skipf("%s is not installed: skipping the PostHog client check (install Node.js 18+ to run it)", tool)
 		}
 	}
-	dir, err := filepath.Abs(filepath.Join("testdata", "clients"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := ensureClients(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if !clientsInstalled(dir) {
-		// --ignore-scripts: the CLI's postinstall downloads a prebuilt binary from GitHub
-		// releases; drive.mjs runs the package's JavaScript tool catalog instead.
-		cmd := exec.CommandContext(ctx, "npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm install: %v\n%s", err, out)
-		}
-		if !clientsInstalled(dir) {
-			t.Fatalf("npm install did not install %v", clientVersions)
-		}
-	}
 	base, _ := start(t)
 	status, me := getWith(t, base+"/api/users/@me/", "phx_fakehog_default_owner_key")
 	team, _ := me["team"].(map[string]any)
@@ -65,6 +50,32 @@ func TestPostHogClients(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PostHog's clients failed against fakehog: %v", err)
 	}
+}
+
+// ensureClients installs the pinned clients into testdata/clients (unless they are there)
+// and returns that directory; tests that drive them call it first.
+func ensureClients(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("testdata", "clients"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clientsInstalled(dir) {
+		return dir
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	// --ignore-scripts: the CLI's postinstall downloads a prebuilt binary from GitHub
+	// releases; drive.mjs runs the package's JavaScript tool catalog instead.
+	cmd := exec.CommandContext(ctx, "npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm install: %v\n%s", err, out)
+	}
+	if !clientsInstalled(dir) {
+		t.Fatalf("npm install did not install %v", clientVersions)
+	}
+	return dir
 }
 
 // clientsInstalled reports whether node_modules holds the pinned versions.
