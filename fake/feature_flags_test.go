@@ -1,8 +1,11 @@
 package fake
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -165,4 +168,43 @@ func TestFeatureFlagScopes(t *testing.T) {
 	outsider := e.addMember(newFeaturelessOrg(t, e), store.LevelOwner, "out@example.com")
 	e.do("GET", flagsPath(e, id+"/"), nil, asKey(outsider.Key)).wantStatus(t, 404)
 	_ = strconv.Itoa
+}
+
+// The organization's console page lists its projects' flags and experiments.
+func TestConsoleListsFlagsAndExperiments(t *testing.T) {
+	e := newEnv(t)
+	createFlag(t, e, "console-flag", 40)
+	e.do("POST", experimentsPath(e, ""), map[string]any{"name": "Console experiment", "feature_flag_key": "console-xp"}).wantStatus(t, 201)
+	page := string(e.adminCall("GET", "/_fake/console/organizations/"+e.d.OrganizationID, nil).wantStatus(t, 200).Body)
+	for _, want := range []string{`Feature flags (2)`, `Experiments (1)`, "console-flag", "40%", "Console experiment", "console-xp", "draft",
+		fmt.Sprintf("/api/projects/%d/feature_flags/1/", e.d.ProjectID)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the organization page lacks %q", want)
+		}
+	}
+}
+
+// The flag view encodes itself byte for byte as writeJSON's encoding/json encodes it, with every
+// optional field set and with none.
+func TestFeatureFlagJSONMatchesEncodingJSON(t *testing.T) {
+	yes, n, s := true, 7, "2026-01-15T10:00:00Z"
+	full := featureFlagJSON{ID: 1, Name: "a \"b\" <c>", Key: "k", Filters: map[string]any{"groups": []any{map[string]any{"rollout_percentage": 12.5}}},
+		CreatedBy: &userBasicJSON{ID: 2, Email: "x@y.z", IsEmailVerified: &yes}, LastModifiedBy: &userBasicJSON{ID: 3},
+		RolloutPercentage: &n, EnsureExperienceContinuity: &yes, ExperimentSet: []int{4, 5}, Surveys: []any{}, Features: []any{},
+		RollbackConditions: []any{"r"}, PerformedRollback: &yes, Tags: []string{"t"}, EvaluationTags: []string{},
+		UsageDashboard: &n, AnalyticsDashboards: []int{}, HasEnrichedAnalytics: &yes, IsRemoteConfiguration: &yes,
+		HasEncryptedPayloads: &yes, EvaluationRuntime: &s, LastCalledAt: &s}
+	for _, v := range []featureFlagJSON{full, {}} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf) // as writeJSON encodes: no HTML escaping
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(buf.String(), "\n")
+		got, err := v.appendJSON(nil)
+		if err != nil || string(got) != want {
+			t.Fatalf("appendJSON:\n got %s\nwant %s (%v)", got, want, err)
+		}
+	}
 }

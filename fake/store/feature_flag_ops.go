@@ -110,7 +110,7 @@ func (tx *Tx) CreateFeatureFlag(projectID int, vals Values, by *User) (*FeatureF
 		}
 	}
 	for _, old := range stale {
-		tx.st.ext.featureFlags.flags.remove(old)
+		tx.st.ext.featureFlags.remove(old)
 	}
 	f := &FeatureFlag{ProjectRecord: ProjectRecord{ProjectID: projectID}, Key: key, Filters: filters, Active: true,
 		CreatedAt: tx.now, UpdatedAt: tx.now, Version: 1, EnsureExperienceContinuity: boolP(false),
@@ -126,7 +126,7 @@ func (tx *Tx) CreateFeatureFlag(projectID int, vals Values, by *User) (*FeatureF
 	if f.Active {
 		f.PerformedRollback = boolP(false)
 	}
-	tx.st.ext.featureFlags.flags.add(f)
+	tx.st.ext.featureFlags.add(f)
 	tx.logFlag(f, by, "created", nil)
 	return f, nil
 }
@@ -242,6 +242,7 @@ func (tx *Tx) UpdateFeatureFlag(f *FeatureFlag, vals Values, mode Mode, by *User
 	if vals.Has("active") && vals.Bool("active") {
 		f.PerformedRollback = boolP(false)
 	}
+	tx.st.ext.featureFlags.deletedChanged(f, before.Deleted)
 	f.Version++
 	f.UpdatedAt = tx.now
 	if by != nil {

@@ -47,11 +47,49 @@ type FeatureFlag struct {
 type featureFlagState struct {
 	noHooks
 	flags projectRecords[FeatureFlag, *FeatureFlag]
+	// deleted counts each project's soft-deleted flags, so that a page of a project without
+	// any is cut from its ids directly (kept by add, remove, the writes of Deleted and
+	// dropProject).
+	deleted map[int]int
 }
 
-func (s *featureFlagState) init() { s.flags.init() }
+func (s *featureFlagState) init() {
+	s.flags.init()
+	s.deleted = map[int]int{}
+}
 
-func (s *featureFlagState) dropProject(tx *Tx, projectID int) { s.flags.dropProject(projectID) }
+func (s *featureFlagState) dropProject(tx *Tx, projectID int) {
+	s.flags.dropProject(projectID)
+	delete(s.deleted, projectID)
+}
+
+// add files a new flag.
+func (s *featureFlagState) add(f *FeatureFlag) {
+	s.flags.add(f)
+	s.deletedChanged(f, false)
+}
+
+// remove deletes a flag for good.
+func (s *featureFlagState) remove(f *FeatureFlag) {
+	s.flags.remove(f)
+	if f.Deleted {
+		if s.deleted[f.ProjectID]--; s.deleted[f.ProjectID] <= 0 {
+			delete(s.deleted, f.ProjectID)
+		}
+	}
+}
+
+// deletedChanged records that f's Deleted is now what it is, after was.
+func (s *featureFlagState) deletedChanged(f *FeatureFlag, was bool) {
+	switch {
+	case f.Deleted && !was:
+		s.deleted[f.ProjectID]++
+	case !f.Deleted && was:
+		if s.deleted[f.ProjectID]--; s.deleted[f.ProjectID] <= 0 {
+			delete(s.deleted, f.ProjectID)
+		}
+	}
+}
 
 // FeatureFlag returns the project's flag with that id, soft-deleted ones included (PostHog's
 // retrieve does not hide them), or nil.
@@ -95,10 +133,49 @@ type FeatureFlagFilter struct {
 	Hidden map[int]bool
 }
 
+// empty reports whether the filter filters nothing.
+func (f FeatureFlagFilter) empty() bool {
+	return f.Search == "" && f.Active == "" && f.Type == "" && f.CreatedByID == "" && f.EvaluationRuntime == "" &&
+		f.ExcludedProperties == "" && f.Tags == "" && f.HasEvaluationTags == "" && len(f.Hidden) == 0
+}
+
 // FeatureFlags lists the project's live flags newest first (PostHog orders by
 // -created_at), narrowed by the filter.
 func (tx *Tx) FeatureFlags(projectID int, f FeatureFlagFilter) []*FeatureFlag {
-	all := tx.st.ext.featureFlags.flags.all(projectID, false)
+	var out []*FeatureFlag
+	tx.eachFlag(projectID, f, func(fl *FeatureFlag) { out = append(out, fl) })
+	return out
+}
+
+// FeatureFlagsPage is FeatureFlags cut to one page: the matching flags from offset (at most
+// limit of them) and how many match in all. It allocates only the page, so a page of a
+// project with 10,000 flags costs about what a page of one with 100 does.
+func (tx *Tx) FeatureFlagsPage(projectID int, f FeatureFlagFilter, offset, limit int) ([]*FeatureFlag, int) {
+	s := &tx.st.ext.featureFlags
+	if ids := s.flags.byProject[projectID]; f.empty() && s.deleted[projectID] == 0 {
+		// Every flag is live: the page is ids[offset:offset+limit] counted from the newest.
+		n := len(ids)
+		var page []*FeatureFlag
+		for i := offset; i < n && i-offset < limit; i++ {
+			page = append(page, s.flags.byID[ids[n-1-i]])
+		}
+		return page, n
+	}
+	var page []*FeatureFlag
+	n := 0
+	tx.eachFlag(projectID, f, func(fl *FeatureFlag) {
+		if n >= offset && n-offset < limit {
+			page = append(page, fl)
+		}
+		n++
+	})
+	return page, n
+}
+
+// eachFlag calls fn for the project's live flags that match the filter, newest first.
+func (tx *Tx) eachFlag(projectID int, f FeatureFlagFilter, fn func(*FeatureFlag)) {
+	recs := &tx.st.ext.featureFlags.flags
+	ids := recs.byProject[projectID]
 	var excluded, tags map[string]bool
 	if f.ExcludedProperties != "" {
 		excluded = jsonStringSet(f.ExcludedProperties)
@@ -107,15 +184,14 @@ func (tx *Tx) FeatureFlags(projectID int, f FeatureFlagFilter) []*FeatureFlag {
 		tags = jsonStringSet(f.Tags)
 	}
 	search := strings.ToLower(f.Search)
-	out := make([]*FeatureFlag, 0, len(all))
-	for i := len(all) - 1; i >= 0; i-- {
-		fl := all[i]
-		if f.Hidden[fl.ID] || !tx.flagMatches(fl, f, search, excluded, tags) {
+	plain := f.empty()
+	for i := len(ids) - 1; i >= 0; i-- {
+		fl := recs.byID[ids[i]]
+		if fl.Deleted || !plain && (f.Hidden[fl.ID] || !tx.flagMatches(fl, f, search, excluded, tags)) {
 			continue
 		}
-		out = append(out, fl)
+		fn(fl)
 	}
-	return out
 }
 
 func (tx *Tx) flagMatches(fl *FeatureFlag, f FeatureFlagFilter, search string, excluded, tags map[string]bool) bool {

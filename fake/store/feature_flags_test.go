@@ -169,3 +169,52 @@ func TestFeatureFlagLifecycle(t *testing.T) {
 		return nil
 	})
 }
+
+// The count of soft-deleted flags the page listing relies on follows deletes, restores
+// and the replacement of a deleted key, and the direct page equals the scanned one.
+func TestFeatureFlagDeletedCount(t *testing.T) {
+	s, pid, owner := flagWorld(t)
+	body := func(key string) Values {
+		return Values{"key": key, "filters": map[string]any{"groups": []any{map[string]any{"rollout_percentage": 10.0}}}}
+	}
+	count := func(tx *Tx) int { return tx.st.ext.featureFlags.deleted[pid] }
+	err := s.Write(func(tx *Tx) error {
+		var flags []*FeatureFlag
+		for _, k := range []string{"a", "b", "c", "d"} {
+			f, err := tx.CreateFeatureFlag(pid, body(k), owner)
+			if err != nil {
+				return err
+			}
+			flags = append(flags, f)
+		}
+		page, total := tx.FeatureFlagsPage(pid, FeatureFlagFilter{}, 1, 2)
+		if total != 4 || len(page) != 2 || page[0].Key != "c" || page[1].Key != "b" {
+			t.Fatalf("direct page: %d %v", total, page)
+		}
+		for _, f := range flags[:2] {
+			if err := tx.DeleteFeatureFlag(f, owner); err != nil {
+				return err
+			}
+		}
+		if count(tx) != 2 {
+			t.Fatalf("deleted count %d after two deletes", count(tx))
+		}
+		page, total = tx.FeatureFlagsPage(pid, FeatureFlagFilter{}, 0, 10)
+		if total != 2 || page[0].Key != "d" || page[1].Key != "c" {
+			t.Fatalf("scanned page: %d %v", total, page)
+		}
+		if err := tx.UpdateFeatureFlag(flags[0], Values{"deleted": false}, Patch, owner); err != nil {
+			return err
+		}
+		if _, err := tx.CreateFeatureFlag(pid, body("b"), owner); err != nil { // replaces deleted b
+			return err
+		}
+		if count(tx) != 0 {
+			t.Fatalf("deleted count %d after a restore and a replacement", count(tx))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
