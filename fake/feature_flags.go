@@ -25,6 +25,7 @@ func featureFlagRoutes(s *Server) []route {
 		route{"DELETE", "feature_flags/{id}/", "feature_flag:write", 0, 0, s.deleteFeatureFlag},
 		route{"GET", "feature_flags/{id}/activity/", "activity_log:read", 0, 0, s.featureFlagActivity},
 		route{"GET", "feature_flags/{id}/status/", "feature_flag:read", 0, 0, s.featureFlagStatus},
+		route{"GET", "feature_flags/{id}/dependent_flags/", "feature_flag:read", 0, 0, s.featureFlagDependents},
 	)
 }
 
@@ -203,6 +204,24 @@ func (s *Server) featureFlagStatus(c *call) (any, error) {
 	}
 	status, reason := c.tx.FeatureFlagStatus(f)
 	return map[string]any{"status": status, "reason": reason}, nil
+}
+
+// featureFlagDependents is PostHog's dependent_flags action: the live, active flags whose
+// conditions name this one, as [{id, key, name}] (name falls back to the key), by key.
+func (s *Server) featureFlagDependents(c *call) (any, error) {
+	f, err := c.featureFlag()
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, d := range c.tx.FeatureFlagDependents(f) {
+		name := d.Name
+		if name == "" {
+			name = d.Key
+		}
+		out = append(out, map[string]any{"id": d.ID, "key": d.Key, "name": name})
+	}
+	return out, nil
 }
 
 // featureFlagBulkKeys maps flag ids (integers or digit strings) to the keys of the

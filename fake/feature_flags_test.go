@@ -17,6 +17,7 @@ func init() {
 		emptyErrorBodies["GET "+root+"feature_flags/{id}/activity/"] = "404 with no body for an unknown flag (FeatureFlagViewSet.activity)"
 		schemaExempt["GET "+root+"feature_flags/{id}/status/"] = "answers {status, reason} (FeatureFlagViewSet.status)"
 		schemaExempt["POST "+root+"feature_flags/bulk_keys/"] = "answers {keys, warning?} (FeatureFlagViewSet.bulk_keys)"
+		schemaExempt["GET "+root+"feature_flags/{id}/dependent_flags/"] = "answers [{id, key, name}] (FeatureFlagViewSet.dependent_flags); not in the 2025 schema"
 	}
 }
 
@@ -152,6 +153,18 @@ func TestFeatureFlagListFilters(t *testing.T) {
 	if bk.get("keys."+a).String() != "alpha" || bk.get("warning").String() != "Invalid flag IDs ignored: ['x']" {
 		t.Fatalf("bulk_keys = %s", bk.Body)
 	}
+	// multi depends on beta-feature: listed as its dependent, and beta-feature cannot be disabled.
+	beta := e.do("GET", flagsPath(e, "?search=beta"), nil).get("results.0.id").String()
+	multi := e.do("GET", flagsPath(e, "?search=multi"), nil).get("results.0.id").String()
+	e.do("PATCH", flagsPath(e, multi+"/"), map[string]any{"filters": map[string]any{"groups": []any{map[string]any{"properties": []any{
+		map[string]any{"key": beta, "type": "flag", "operator": "flag_evaluates_to", "value": true}}}},
+		"multivariate": map[string]any{"variants": []any{map[string]any{"key": "control", "rollout_percentage": 50}, map[string]any{"key": "test", "rollout_percentage": 50}}}}}).wantStatus(t, 200)
+	deps := e.do("GET", flagsPath(e, beta+"/dependent_flags/"), nil).wantStatus(t, 200)
+	if deps.get("#").Int() != 1 || deps.get("0.key").String() != "multi" || deps.get("0.name").String() != "multi" {
+		t.Fatalf("dependent_flags = %s", deps.Body)
+	}
+	e.do("PATCH", flagsPath(e, beta+"/"), map[string]any{"active": false}).wantError(t, 400, "validation_error", "invalid_input",
+		"Cannot disable this feature flag because other flags depend on it: multi (ID: "+multi+"). Please update or disable the dependent flags first.", "")
 	st := e.do("GET", flagsPath(e, a+"/status/"), nil).wantStatus(t, 200)
 	if st.get("status").String() != "active" {
 		t.Fatalf("status = %s", st.Body)

@@ -348,6 +348,10 @@ func (tx *Tx) dependentFlags(f *FeatureFlag) []*FeatureFlag {
 	return out
 }
 
+// FeatureFlagDependents lists the live, active flags whose conditions depend on f, by key
+// (the dependent_flags action).
+func (tx *Tx) FeatureFlagDependents(f *FeatureFlag) []*FeatureFlag { return tx.dependentFlags(f) }
+
 // disabledDependencies are the live, disabled flags f's conditions name, ordered by key.
 func (tx *Tx) disabledDependencies(f *FeatureFlag) []*FeatureFlag {
 	var out []*FeatureFlag
