@@ -173,3 +173,43 @@ func TestFlagsAndExperimentsExportRoundTrip(t *testing.T) {
 		t.Errorf("imported list counts %d flags", n)
 	}
 }
+
+// Odd bodies for flags and experiments (each field given every JSON type and malformed
+// filters) never get a 5xx; the harness checks every error's shape.
+func TestFlagAndExperimentOddBodies(t *testing.T) {
+	e := newEnv(t)
+	flag := createFlag(t, e, "odd", 50)
+	x := e.do("POST", experimentsPath(e, ""), map[string]any{"name": "odd", "feature_flag_key": "odd-xp"}).wantStatus(t, 201).get("id").String()
+	odd := []any{nil, true, 7, -1.5, "s", "", []any{}, []any{nil}, map[string]any{}, map[string]any{"groups": "x"},
+		map[string]any{"groups": []any{7}}, map[string]any{"groups": []any{map[string]any{"properties": "p"}}},
+		map[string]any{"groups": []any{map[string]any{"properties": []any{7}}}},
+		map[string]any{"groups": []any{map[string]any{"properties": []any{map[string]any{"key": []any{}, "type": 5, "operator": 9, "value": map[string]any{}}}}}},
+		map[string]any{"groups": []any{map[string]any{"rollout_percentage": "x", "variant": 3}}, "multivariate": "m", "payloads": []any{1}},
+		map[string]any{"groups": []any{map[string]any{}}, "multivariate": map[string]any{"variants": []any{"a", map[string]any{"key": 5, "rollout_percentage": "x"}}}},
+		map[string]any{"groups": []any{map[string]any{}}, "aggregation_group_type_index": "x", "payloads": map[string]any{"true": 5}},
+		map[string]any{"groups": []any{map[string]any{"properties": []any{map[string]any{"key": "1", "type": "flag", "operator": "flag_evaluates_to", "value": true}}}}},
+	}
+	for _, field := range []string{"filters", "key", "name", "tags", "active", "evaluation_runtime", "rollback_conditions", "version", "original_flag"} {
+		for _, v := range odd {
+			for _, req := range []struct{ method, path string }{{"POST", flagsPath(e, "")}, {"PATCH", flagsPath(e, flag+"/")}, {"PUT", flagsPath(e, flag+"/")}} {
+				body := map[string]any{"key": "odd-new", field: v}
+				if r := e.do(req.method, req.path, body); r.Status >= 500 {
+					t.Fatalf("%s %s %s=%v: %d %s", req.method, req.path, field, v, r.Status, r.Body)
+				}
+			}
+		}
+	}
+	for _, field := range []string{"parameters", "metrics", "exposure_criteria", "saved_metrics_ids", "holdout_id", "start_date", "end_date", "filters", "stats_config", "conclusion", "type"} {
+		for _, v := range odd {
+			for _, req := range []struct{ method, path string }{{"POST", experimentsPath(e, "")}, {"PATCH", experimentsPath(e, x+"/")}} {
+				body := map[string]any{"name": "n", "feature_flag_key": "odd-xp2", field: v}
+				if req.method == "PATCH" {
+					body = map[string]any{field: v}
+				}
+				if r := e.do(req.method, req.path, body); r.Status >= 500 {
+					t.Fatalf("%s %s %s=%v: %d %s", req.method, req.path, field, v, r.Status, r.Body)
+				}
+			}
+		}
+	}
+}
