@@ -392,6 +392,7 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 		// What the organization's projects hold (each family's own file).
 		p.Sections = append(p.Sections, consoleAccessSection(tx, o))
 		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
+		p.Sections = append(p.Sections, flagSections(tx, id)...)
 		return nil
 	})
 	return p, err

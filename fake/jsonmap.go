@@ -349,3 +349,43 @@ func appendInt(b []byte, n int) []byte {
 		return append(b, twoDigits[2*hi], twoDigits[2*hi+1], twoDigits[2*lo], twoDigits[2*lo+1])
 	}
 }
+
+// jsonField is one member of an object appendFields writes.
+type jsonField struct {
+	name string
+	v    any
+}
+
+// appendFields writes an object with the fields in their order, as encoding/json writes a
+// struct with those json names: a view that lists its fields this way encodes itself
+// without reflection. Optional values may be given as *bool, *int, *string or a pointer
+// to a jsonAppender view (nil → null).
+func appendFields(b []byte, fields []jsonField) ([]byte, error) {
+	var err error
+	b = append(b, '{')
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, f.name...)
+		b = append(b, '"', ':')
+		switch x := f.v.(type) {
+		case *bool:
+			b = appendPtrBool(b, x)
+		case *int:
+			b = appendPtrInt(b, x)
+		case *userBasicJSON:
+			if x == nil {
+				b = append(b, "null"...)
+			} else if b, err = x.appendJSON(b); err != nil {
+				return b, err
+			}
+		default:
+			if b, err = appendJSON(b, f.v); err != nil {
+				return b, err
+			}
+		}
+	}
+	return append(b, '}'), nil
+}

@@ -12,6 +12,8 @@ func projectResources(s *Server) []route {
 	var rows []route
 	for _, family := range [][]route{
 		// One line per family: its table, defined in its own file.
+		featureFlagRoutes(s),
+		experimentRoutes(s),
 		insightRoutes(s), dashboardRoutes(s),
 	} {
 		rows = append(rows, family...)

@@ -166,12 +166,14 @@ func (s *Server) openAPIDoc() map[string]any {
 
 // uniqueID returns id, or id with a number when an operation already has it.
 func uniqueID(used map[string]int, id string) string {
-	n := used[id]
-	used[id] = n + 1
-	if n > 0 {
-		return fmt.Sprintf("%s_%d", id, n+1)
+	// The first free one of id, id_2, id_3, ...: PostHog's own ids end in _2 too (its
+	// environments copies), so a suffixed id may be taken already.
+	out := id
+	for n := 2; used[out] > 0; n++ {
+		out = fmt.Sprintf("%s_%d", id, n)
 	}
-	return id
+	used[out]++
+	return out
 }
 
 // pathParams declares a template's {variables}.

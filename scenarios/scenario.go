@@ -177,6 +177,9 @@ type Project struct {
 	// Settings are the project's other writable fields by their API name (is_demo,
 	// anonymize_ips, app_urls, ...).
 	Settings map[string]any
+	// What the project holds (family_feature_flags.go, ...).
+	FeatureFlags []FeatureFlag
+	Experiments  []Experiment
 	// Dashboards and Insights are the project's analytics (family_analytics.go).
 	Dashboards []Dashboard
 	Insights   []Insight

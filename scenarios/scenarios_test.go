@@ -934,6 +934,11 @@ func documentedKeys() []string {
 	for _, k := range d.familyKeys(&o) {
 		keys = append(keys, k.name)
 	}
+	var pr Project
+	for _, k := range d.projectFamilyKeys(&pr) {
+		keys = append(keys, k.name)
+	}
+	keys = append(keys, "rollout_percentage") // a feature flag's shorthand
 	return append(keys, "seed", "now", "users", "organizations", "generate", "ref", "uuid", "email", "first_name", "last_name",
 		"role_at_organization", "github_login", "is_2fa_enabled", "has_social_auth", "is_active", "personal_api_keys",
 		"value", "label", "scopes", "scoped_organizations", "sessions", "id", "name", "features", "plugins_access_level",

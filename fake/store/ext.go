@@ -44,12 +44,15 @@ type extensions struct {
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
 	analytics    analyticsState   // insights.go, dashboards.go, dashboard_tiles.go
+	featureFlags featureFlagState // feature_flags.go
+	experiments  experimentState  // experiments.go
 
 	access accessControlState // access_controls.go
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.analytics, &e.access}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal,
+		&e.featureFlags, &e.experiments, &e.analytics, &e.access}
 }
 
 func (e *extensions) init() {
