@@ -43,10 +43,12 @@ type extensions struct {
 	integrations integrationState // integrations.go (organization integrations, OAuth applications)
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
+	actions      actionState      // actions.go
+	definitions  definitionState  // definitions.go (event and property definitions)
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.actions, &e.definitions}
 }
 
 func (e *extensions) init() {
