@@ -193,3 +193,10 @@ func siteURL(r *http.Request) string {
 	base, _ := r.Context().Value(basePathKey{}).(string)
 	return scheme + "://" + r.Host + base
 }
+
+// anyView makes any view a jsonAppender (encoded as appendJSON encodes it), for handlers
+// whose view shares a record's JSON maps and so must be encoded inside the transaction:
+// encodedNow(anyView{view}).
+type anyView struct{ v any }
+
+func (a anyView) appendJSON(b []byte) ([]byte, error) { return appendJSON(b, a.v) }

@@ -43,12 +43,15 @@ type extensions struct {
 	integrations integrationState // integrations.go (organization integrations, OAuth applications)
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
+	featureFlags featureFlagState // feature_flags.go
+	experiments  experimentState  // experiments.go
 	actions      actionState      // actions.go
 	definitions  definitionState  // definitions.go (event and property definitions)
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.actions, &e.definitions}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal,
+		&e.featureFlags, &e.experiments, &e.actions, &e.definitions}
 }
 
 func (e *extensions) init() {

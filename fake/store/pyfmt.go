@@ -152,3 +152,6 @@ func pyTypeOf(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// PyRepr is Python's repr() of a decoded JSON value, for messages the HTTP layer writes.
+func PyRepr(v any) string { return pyRepr(v) }

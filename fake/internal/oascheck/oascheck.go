@@ -295,12 +295,38 @@ var servedNull = map[string][]string{
 	// serializer nor RoleViewSet sets it (products/access_control/backend/presentation/role.py):
 	// a role created over the API, or hidden from a restricted member, answers null.
 	"Role": {"created_by"},
+	// FeatureFlag's usage_dashboard is a ForeignKey with null=True (posthog/models/feature_flag):
+	// null until a usage dashboard is made.
+	"FeatureFlag": {"usage_dashboard"},
 }
 
-// nullAsServed marks the servedNull properties nullable.
+// servedShapes replaces properties whose schema drf-spectacular got wrong, by component
+// schema and property name, with what PostHog's serializer answers.
+var servedShapes = map[string]map[string]*openapi3.Schema{
+	// FeatureFlagSerializer (posthog/api/feature_flag.py): experiment_set is a
+	// SerializerMethodField answering the live experiments' ids, surveys and features answer
+	// lists of serialized objects, and to_representation adds evaluation_tags (declared
+	// write-only) as a list of tag names.
+	"FeatureFlag": {
+		"experiment_set":  openapi3.NewArraySchema().WithItems(openapi3.NewIntegerSchema()),
+		"surveys":         openapi3.NewArraySchema(),
+		"features":        openapi3.NewArraySchema(),
+		"evaluation_tags": openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema()),
+	},
+}
+
+// nullAsServed marks the servedNull properties nullable and puts the servedShapes in
+// place.
 func nullAsServed(doc *openapi3.T) {
 	if doc.Components == nil {
 		return
+	}
+	for name, props := range servedShapes {
+		if ref := doc.Components.Schemas[name]; ref != nil && ref.Value != nil {
+			for p, shape := range props {
+				ref.Value.Properties[p] = openapi3.NewSchemaRef("", shape)
+			}
+		}
 	}
 	for name, props := range servedNull {
 		ref := doc.Components.Schemas[name]
