@@ -58,7 +58,7 @@ func (c *call) actionView(a *store.Action) actionJSON {
 	return actionJSON{ID: a.ID, Name: a.Name, Description: a.Description, Tags: tags, PostToSlack: a.PostToSlack,
 		SlackMessageFormat: a.SlackMessageFormat, Steps: steps, CreatedAt: isoTime(a.CreatedAt),
 		CreatedBy: userBasicByID(c.tx, a.CreatedBy), Deleted: a.Deleted, LastCalculatedAt: isoTime(a.LastCalculatedAt),
-		TeamID: a.ProjectID, IsAction: true, PinnedAt: isoTimePtr(a.PinnedAt), UserAccessLevel: c.objectAccessLevel(a.CreatedBy)}
+		TeamID: a.ProjectID, IsAction: true, PinnedAt: isoTimePtr(a.PinnedAt), UserAccessLevel: objectAccessLevel(c)}
 }
 
 // actionStepView shows every step field, null when the step has none.
@@ -73,15 +73,6 @@ func actionStepView(st map[string]any) map[string]any {
 	return out
 }
 
-// objectAccessLevel is the user_access_level PostHog shows on an object: "manager" for
-// the organization's admins and the object's creator, "editor" otherwise (the project
-// default).
-func (c *call) objectAccessLevel(createdBy int) string {
-	if c.member != nil && (c.member.Level >= store.LevelAdmin || createdBy == c.user.ID) {
-		return "manager"
-	}
-	return "editor"
-}
 
 // action finds the URL's action in the project (404 otherwise).
 func (c *call) action() (*store.Action, error) {
@@ -99,7 +90,7 @@ func (s *Server) listActions(c *call) (any, error) {
 	for _, a := range actions {
 		results = append(results, c.actionView(a))
 	}
-	return map[string]any{"results": results}, nil
+	return encodedNow(anyView{map[string]any{"results": results}})
 }
 
 func (s *Server) createAction(c *call) (any, error) {
@@ -115,7 +106,7 @@ func (s *Server) createAction(c *call) (any, error) {
 	if verr != nil {
 		return nil, verr
 	}
-	return c.actionView(a), nil
+	return encodedNow(anyView{c.actionView(a)})
 }
 
 func (s *Server) getAction(c *call) (any, error) {
@@ -123,7 +114,7 @@ func (s *Server) getAction(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.actionView(a), nil
+	return encodedNow(anyView{c.actionView(a)})
 }
 
 // updateAction serves PUT and PATCH alike (no field of an action is required).
@@ -139,7 +130,7 @@ func (s *Server) updateAction(c *call) (any, error) {
 	if verr := c.tx.UpdateAction(c.project, c.user, a, in); verr != nil {
 		return nil, verr
 	}
-	return c.actionView(a), nil
+	return encodedNow(anyView{c.actionView(a)})
 }
 
 // deleteAction answers as ForbidDestroyModel does: 405 without a body, whatever the id

@@ -94,7 +94,7 @@ func queryJSONList(q url.Values, key string) ([]string, error) {
 	}
 	var list []any
 	if err := json.Unmarshal([]byte(raw), &list); err != nil {
-		return nil, store.FieldError(key, "invalid", "Must be a JSON-encoded list of strings.")
+		return nil, store.FieldError(key, "invalid_input", "Must be a JSON-encoded list of strings.")
 	}
 	out := make([]string, 0, len(list))
 	for _, x := range list {
@@ -113,7 +113,7 @@ func queryInt(q url.Values, key string, def, min int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil {
-		return 0, store.FieldError(key, "invalid", store.MsgInvalidInt)
+		return 0, store.FieldError(key, "invalid_input", store.MsgInvalidInt)
 	}
 	if n < min {
 		return 0, store.FieldError(key, "min_value", "Ensure this value is greater than or equal to "+strconv.Itoa(min)+".")
@@ -133,7 +133,7 @@ func (s *Server) listEventDefinitions(c *call) (any, error) {
 		f.EventType = "event"
 	case "event_custom", "event_posthog":
 	default:
-		return nil, store.FieldError("event_type", "invalid", "Not a valid event type. Use one of: event, event_custom, event_posthog.")
+		return nil, store.FieldError("event_type", "invalid_input", "Not a valid event type. Use one of: event, event_custom, event_posthog.")
 	}
 	if c.taxonomy() {
 		f.ExcludeHidden = queryTrue(q, "exclude_hidden")
@@ -199,7 +199,7 @@ func (s *Server) updateEventDefinition(c *call) (any, error) {
 	if !c.taxonomy() {
 		for _, f := range []string{"description", "verified", "hidden"} {
 			if body.Get(f).Exists() {
-				return nil, store.FieldError(f, "invalid", store.MsgUnsupportedMetadata)
+				return nil, store.FieldError(f, "invalid_input", store.MsgUnsupportedMetadata)
 			}
 		}
 	}

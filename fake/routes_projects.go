@@ -12,7 +12,7 @@ func projectResources(s *Server) []route {
 	var rows []route
 	for _, family := range [][]route{
 		// One line per family: its table, defined in its own file.
-		featureFlagRoutes(s),
+		featureFlagRoutes(s), surveyRoutes(s),
 		actionRoutes(s), definitionRoutes(s),
 	} {
 		rows = append(rows, family...)

@@ -87,7 +87,7 @@ func CleanActionSteps(raw gjson.Result) ([]map[string]any, *Error) {
 	raw.ForEach(func(_, step gjson.Result) bool {
 		prefix := "steps__" + strconv.Itoa(i) + "__"
 		if !step.IsObject() {
-			err = FieldError("steps__"+strconv.Itoa(i), "invalid", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyTypeName(step)))
+			err = FieldError("steps__"+strconv.Itoa(i), "invalid_input", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pyTypeName(step)))
 			return false
 		}
 		vals, e := actionStepFields.Validate(step, Patch)
@@ -198,12 +198,12 @@ func checkPinnedAt(vals Values) *Error {
 		}
 		t, ok := ParseDateTime(v)
 		if !ok {
-			return FieldError("pinned_at", "invalid", MsgInvalidDate)
+			return FieldError("pinned_at", "invalid_input", MsgInvalidDate)
 		}
 		vals["pinned_at"] = t
 		return nil
 	}
-	return FieldError("pinned_at", "invalid", MsgInvalidDate)
+	return FieldError("pinned_at", "invalid_input", MsgInvalidDate)
 }
 
 // checkActionName applies the serializer's validate: a name given must not be blank and

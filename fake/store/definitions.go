@@ -224,7 +224,7 @@ func (tx *Tx) SeedPropertyDefinition(p *Project, in NewPropertyDefinition) (*Pro
 		typ = PropertyTypeEvent
 	}
 	if (typ == PropertyTypeGroup) != (in.GroupTypeIndex != nil) {
-		return nil, FieldError("group_type_index", "invalid", "group_type_index is set for group properties, and only for them")
+		return nil, FieldError("group_type_index", "invalid_input", "group_type_index is set for group properties, and only for them")
 	}
 	for _, o := range tx.st.ext.definitions.properties.all(p.ID, false) {
 		if o.Name == name && o.Type == typ && eqIntPtr(o.GroupTypeIndex, in.GroupTypeIndex) {
@@ -266,7 +266,7 @@ func (tx *Tx) newDefinitionUUID(given string, taken map[string]int) (string, *Er
 	}
 	id, ok := CanonicalUUID(given)
 	if !ok {
-		return "", FieldError("id", "invalid", MsgInvalidUUID)
+		return "", FieldError("id", "invalid_input", MsgInvalidUUID)
 	}
 	if _, dup := taken[id]; dup {
 		return "", FieldError("id", "unique", "A definition with this id already exists.")

@@ -47,11 +47,12 @@ type extensions struct {
 	experiments  experimentState  // experiments.go
 	actions      actionState      // actions.go
 	definitions  definitionState  // definitions.go (event and property definitions)
+	surveys      surveyState      // surveys.go
 }
 
 func (e *extensions) all() []hooks {
 	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal,
-		&e.featureFlags, &e.experiments, &e.actions, &e.definitions}
+		&e.featureFlags, &e.experiments, &e.actions, &e.definitions, &e.surveys}
 }
 
 func (e *extensions) init() {
