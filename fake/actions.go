@@ -73,7 +73,6 @@ func actionStepView(st map[string]any) map[string]any {
 	return out
 }
 
-
 // action finds the URL's action in the project (404 otherwise).
 func (c *call) action() (*store.Action, error) {
 	id, err := strconv.Atoi(c.vars["id"])

@@ -203,4 +203,3 @@ func (s *Server) surveyAction(c *call, act func(*store.Project, *store.User, *st
 	}
 	return encodedNow(anyView{c.surveyView(sv, true)})
 }
-

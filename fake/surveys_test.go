@@ -19,7 +19,9 @@ func init() {
 
 func (e *env) surveysPath() string { return fmt.Sprintf("/api/projects/%d/surveys/", e.d.ProjectID) }
 
-func openQuestion() []any { return []any{map[string]any{"type": "open", "question": "How satisfied are you?"}} }
+func openQuestion() []any {
+	return []any{map[string]any{"type": "open", "question": "How satisfied are you?"}}
+}
 
 // TestSurveyLifecycle: create with targeting filters (a real, inactive targeting flag and an
 // internal targeting flag), launch through PATCH (both flags become active), merge new

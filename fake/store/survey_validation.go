@@ -305,7 +305,6 @@ func checkSurveyTranslations(v any, base string, existing map[string]any) (map[s
 	return out, nil
 }
 
-
 // SurveyInput is a checked survey body.
 type SurveyInput struct {
 	Vals         Values
