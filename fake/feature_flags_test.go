@@ -62,7 +62,7 @@ func TestFeatureFlagValidation(t *testing.T) {
 		{"key format", map[string]any{"key": "has space", "filters": map[string]any{"groups": g}}, "invalid_key", store.MsgFlagKeyFormat, "key"},
 		{"key taken", map[string]any{"key": "taken", "filters": map[string]any{"groups": g}}, "unique", store.MsgFlagKeyTaken, "key"},
 		{"filters not a dict", map[string]any{"key": "k", "filters": []any{}}, "not_a_dict", `Expected a dictionary of items but got type "list".`, "filters"},
-		{"no groups", map[string]any{"key": "k", "filters": map[string]any{"groups": []any{}}}, "invalid", store.MsgFlagNeedsGroup, "filters"},
+		{"no groups", map[string]any{"key": "k", "filters": map[string]any{"groups": []any{}}}, "invalid_input", store.MsgFlagNeedsGroup, "filters"},
 		{"variants", map[string]any{"key": "k", "filters": map[string]any{"groups": g, "multivariate": map[string]any{"variants": []any{
 			map[string]any{"key": "a", "rollout_percentage": 60}, map[string]any{"key": "b", "rollout_percentage": 60}}}}}, "invalid_input", store.MsgFlagVariantSum, "filters"},
 		{"bad runtime", map[string]any{"key": "k", "filters": map[string]any{"groups": g}, "evaluation_runtime": "edge"}, "invalid_choice", `"edge" is not a valid choice.`, "evaluation_runtime"},

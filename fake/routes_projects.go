@@ -12,8 +12,9 @@ func projectResources(s *Server) []route {
 	var rows []route
 	for _, family := range [][]route{
 		// One line per family: its table, defined in its own file.
-		featureFlagRoutes(s), surveyRoutes(s),
-		actionRoutes(s), definitionRoutes(s),
+		featureFlagRoutes(s),
+		experimentRoutes(s),
+		actionRoutes(s), surveyRoutes(s), definitionRoutes(s),
 	} {
 		rows = append(rows, family...)
 	}

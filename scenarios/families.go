@@ -38,6 +38,26 @@ func (d *decoder) familyKeys(o *Organization) []key {
 	return keys
 }
 
+// projectFamilyKeys are the keys of the families inside a project, in the order they are
+// decoded.
+func (d *decoder) projectFamilyKeys(pr *Project) []key {
+	var keys []key
+	for _, group := range [][]key{d.featureFlagKeys(pr)} {
+		keys = append(keys, group...)
+	}
+	return keys
+}
+
+// checkProjectFamilies checks the families inside one project (at pp).
+func (c *orgCheck) checkProjectFamilies(pp string, pr Project) error {
+	for _, check := range []func(string, Project) error{c.checkFeatureFlags} {
+		if err := check(pp, pr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkFamilies checks the families' sections of one organization: required fields,
 // lengths, enumerations, uniqueness and references (users, members, roles, projects). The
 // first error, in this order, is the one reported.
@@ -118,5 +138,5 @@ func strPtr(s string) *string {
 // documents and CIMD tokens: roles need members, references need roles.
 var familyAppliers = []func(a *orgSeed) error{
 	applyRoles, applyRoleExternalReferences, applyIntegrations, applyBatchExports, applyPlugins,
-	applyProxyRecords, applyOAuthApplications,
+	applyProxyRecords, applyOAuthApplications, applyFeatureFlags,
 }

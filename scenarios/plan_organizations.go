@@ -193,6 +193,9 @@ func (c *orgCheck) checkProjects() error {
 		if err := c.checkSettings(pp, store.ProjectFields, pr.Settings, extra); err != nil {
 			return err
 		}
+		if err := c.checkProjectFamilies(pp, pr); err != nil {
+			return err
+		}
 	}
 	c.projectNames[c.oi] = names
 	return nil

@@ -98,3 +98,13 @@ func (tx *Tx) flagVariantsChanged(f *FeatureFlag) {
 		e.Parameters = params
 	}
 }
+
+// ExperimentNamed reports whether a live experiment of the project has that name.
+func (tx *Tx) ExperimentNamed(projectID int, name string) bool {
+	for _, e := range tx.st.ext.experiments.experiments.all(projectID, false) {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}

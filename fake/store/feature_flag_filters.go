@@ -29,10 +29,10 @@ const (
 )
 
 // filterErr is a validation error on the filters field (DRF's ValidationError raised in
-// validate_filters: code "invalid" unless given).
+// validate_filters: code "invalid", which PostHog answers as "invalid_input", unless given).
 func filterErr(code, detail string) *Error {
 	if code == "" {
-		code = "invalid"
+		code = "invalid_input"
 	}
 	return FieldError("filters", code, detail)
 }

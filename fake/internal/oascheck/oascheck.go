@@ -298,6 +298,9 @@ var servedNull = map[string][]string{
 	// FeatureFlag's usage_dashboard is a ForeignKey with null=True (posthog/models/feature_flag):
 	// null until a usage dashboard is made.
 	"FeatureFlag": {"usage_dashboard"},
+	// ExperimentSerializer's holdout is ExperimentHoldoutSerializer(read_only=True) over a
+	// nullable ForeignKey: null for an experiment without a holdout.
+	"Experiment": {"holdout"},
 }
 
 // servedShapes replaces properties whose schema drf-spectacular got wrong, by component
