@@ -31,6 +31,15 @@ func definitionRoutes(s *Server) []route {
 	)
 }
 
+// userOrNull is a user's UserBasic, or a JSON null (an untyped nil, which the map encoder
+// writes as null) when there is none.
+func userOrNull(c *call, id int) any {
+	if u := userBasicByID(c.tx, id); u != nil {
+		return u
+	}
+	return nil
+}
+
 // taxonomy reports whether the call's organization has the enterprise definitions.
 func (c *call) taxonomy() bool { return c.tx.TaxonomyAvailable(c.project.OrgID) }
 
@@ -53,13 +62,13 @@ func (c *call) eventDefinitionView(e *store.EventDefinition) map[string]any {
 		v["primary_property"] = nil
 		return v
 	}
-	v["owner"] = userBasicByID(c.tx, e.Owner)
+	v["owner"] = userOrNull(c, e.Owner)
 	v["description"] = e.Description
 	v["updated_at"] = isoTimePtr(e.UpdatedAt)
-	v["updated_by"] = userBasicByID(c.tx, e.UpdatedBy)
+	v["updated_by"] = userOrNull(c, e.UpdatedBy)
 	v["verified"] = e.Verified
 	v["verified_at"] = isoTimePtr(e.VerifiedAt)
-	v["verified_by"] = userBasicByID(c.tx, e.VerifiedBy)
+	v["verified_by"] = userOrNull(c, e.VerifiedBy)
 	v["hidden"] = e.Hidden
 	v["default_columns"] = []string{}
 	return v
@@ -71,10 +80,10 @@ func (c *call) propertyDefinitionView(d *store.PropertyDefinition, seen *bool) m
 	if c.taxonomy() {
 		v["description"] = d.Description
 		v["updated_at"] = isoTimePtr(d.UpdatedAt)
-		v["updated_by"] = userBasicByID(c.tx, d.UpdatedBy)
+		v["updated_by"] = userOrNull(c, d.UpdatedBy)
 		v["verified"] = d.Verified
 		v["verified_at"] = isoTimePtr(d.VerifiedAt)
-		v["verified_by"] = userBasicByID(c.tx, d.VerifiedBy)
+		v["verified_by"] = userOrNull(c, d.VerifiedBy)
 		v["hidden"] = d.Hidden
 	}
 	return v
@@ -172,7 +181,7 @@ func (s *Server) listEventDefinitions(c *call) (any, error) {
 		return nil, err
 	}
 	defs := c.tx.FilterEventDefinitions(c.project.ID, f)
-	return paginateWith(c, defs, func(e *store.EventDefinition) any { return c.eventDefinitionView(e) }, limit, offset), nil
+	return encodedNow(paginateWith(c, defs, func(e *store.EventDefinition) any { return c.eventDefinitionView(e) }, limit, offset))
 }
 
 // eventDefinition finds the URL's event definition in the project (404 otherwise).
@@ -263,7 +272,7 @@ func (s *Server) listPropertyDefinitions(c *call) (any, error) {
 		return nil, err
 	}
 	hits := c.tx.FilterPropertyDefinitions(c.project.ID, f)
-	return paginate(c, hits, func(h store.PropertyDefinitionHit) any { return c.propertyDefinitionView(h.Def, h.Seen) }), nil
+	return encodedNow(paginate(c, hits, func(h store.PropertyDefinitionHit) any { return c.propertyDefinitionView(h.Def, h.Seen) }))
 }
 
 // propertyDefinition finds the URL's property definition in the project (404 otherwise).

@@ -79,7 +79,7 @@ func (c *call) surveyView(sv *store.Survey, full bool) map[string]any {
 		"id": sv.UUID, "name": sv.Name, "description": sv.Description, "type": sv.Type, "schedule": sv.Schedule,
 		"linked_flag": minimalFlagView(linked), "targeting_flag": minimalFlagView(targeting),
 		"internal_targeting_flag": minimalFlagView(internal), "questions": questions, "conditions": conditions,
-		"appearance": appearance, "created_at": isoTime(sv.CreatedAt), "created_by": userBasicByID(c.tx, sv.CreatedBy),
+		"appearance": appearance, "created_at": isoTime(sv.CreatedAt), "created_by": userOrNull(c, sv.CreatedBy),
 		"start_date": isoTimePtr(sv.StartDate), "end_date": isoTimePtr(sv.EndDate), "archived": sv.Archived,
 		"responses_limit": sv.ResponsesLimit, "iteration_count": sv.IterationCount,
 		"iteration_frequency_days": sv.IterationFrequencyDays, "iteration_start_dates": iterationStarts,

@@ -178,6 +178,11 @@ type Project struct {
 	// What the project holds (family_feature_flags.go, ...).
 	FeatureFlags []FeatureFlag
 	Experiments  []Experiment
+	// family_taxonomy.go
+	EventDefinitions    []EventDefinition
+	PropertyDefinitions []PropertyDefinition
+	Actions             []Action
+	Surveys             []Survey
 }
 
 // Invite is a pending (or expired) invitation to join an organization.

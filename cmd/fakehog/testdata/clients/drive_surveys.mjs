@@ -45,7 +45,7 @@ await call('survey-update', { surveyId: id, name: 'Toolkit walk survey (renamed)
 await call('survey-delete', { surveyId: id }, (_, t) => (t.includes('archived') ? '' : 'not archived'))
 await call('survey-get', { surveyId: id }, (s) => (s?.archived === true ? '' : 'not archived'))
 await call('event-definitions-list', {}, (l) => (Array.isArray(l) && l.some((e) => e.name === '$pageview') ? '' : 'no $pageview'))
-await call('properties-list', { type: 'event', eventName: '$pageview' }, (l) =>
-    Array.isArray(l) && l.some((p) => p.name === '$current_url') ? '' : 'no $current_url seen with $pageview')
+await call('properties-list', { type: 'event', eventName: 'file uploaded' }, (l) =>
+    Array.isArray(l) && l.some((p) => p.name === 'file_size') ? '' : 'no file_size seen with file uploaded')
 await call('properties-list', { type: 'person' }, (l) => (Array.isArray(l) ? '' : 'not a list'))
 process.exit(failed ? 1 : 0)
