@@ -106,13 +106,13 @@ func TestPropertyDefinitions(t *testing.T) {
 	_, _, fileSize := e.seedDefinitions()
 	base := fmt.Sprintf("/api/projects/%d/property_definitions/", e.d.ProjectID)
 	for query, want := range map[string]string{
-		"":                               "[$current_url file_size plan]",
-		"?type=person":                   "[email]",
-		"?exclude_core_properties=true":  "[file_size plan]",
-		"?is_numerical=true":             "[file_size]",
-		"?properties=plan,email":         "[plan]",
-		`?excluded_properties=["plan"]`:  "[$current_url file_size]",
-		"?search=size":                   "[file_size]",
+		"":                                 "[$current_url file_size plan]",
+		"?type=person":                     "[email]",
+		"?exclude_core_properties=true":    "[file_size plan]",
+		"?is_numerical=true":               "[file_size]",
+		"?properties=plan,email":           "[plan]",
+		`?excluded_properties=["plan"]`:    "[$current_url file_size]",
+		"?search=size":                     "[file_size]",
 		`?event_names=["file%20uploaded"]`: "[file_size $current_url plan]",
 		`?event_names=["file%20uploaded"]&filter_by_event_names=true`: "[file_size]",
 	} {

@@ -166,12 +166,17 @@ func (s *Server) openAPIDoc() map[string]any {
 
 // uniqueID returns id, or id with a number when an operation already has it.
 func uniqueID(used map[string]int, id string) string {
-	n := used[id]
-	used[id] = n + 1
-	if n > 0 {
-		return fmt.Sprintf("%s_%d", id, n+1)
+	if used[id] == 0 {
+		used[id] = 1
+		return id
 	}
-	return id
+	// PostHog's own ids end in _2, _3...: skip the suffixes already taken.
+	for n := used[id] + 1; ; n++ {
+		if c := fmt.Sprintf("%s_%d", id, n); used[c] == 0 {
+			used[id], used[c] = n, 1
+			return c
+		}
+	}
 }
 
 // pathParams declares a template's {variables}.
