@@ -15,6 +15,7 @@ func projectResources(s *Server) []route {
 		featureFlagRoutes(s),
 		experimentRoutes(s),
 		insightRoutes(s), dashboardRoutes(s),
+		actionRoutes(s), surveyRoutes(s), definitionRoutes(s),
 	} {
 		rows = append(rows, family...)
 	}

@@ -42,7 +42,7 @@ func (d *decoder) familyKeys(o *Organization) []key {
 // decoded.
 func (d *decoder) projectFamilyKeys(pr *Project) []key {
 	var keys []key
-	for _, group := range [][]key{d.featureFlagKeys(pr), d.analyticsKeys(pr)} {
+	for _, group := range [][]key{d.featureFlagKeys(pr), d.taxonomyKeys(pr), d.analyticsKeys(pr)} {
 		keys = append(keys, group...)
 	}
 	return keys
@@ -50,7 +50,7 @@ func (d *decoder) projectFamilyKeys(pr *Project) []key {
 
 // checkProjectFamilies checks the families inside one project (at pp).
 func (c *orgCheck) checkProjectFamilies(pp string, pr Project) error {
-	for _, check := range []func(string, Project) error{c.checkFeatureFlags} {
+	for _, check := range []func(string, Project) error{c.checkFeatureFlags, c.checkTaxonomy} {
 		if err := check(pp, pr); err != nil {
 			return err
 		}
@@ -138,5 +138,5 @@ func strPtr(s string) *string {
 // documents and CIMD tokens: roles need members, references need roles.
 var familyAppliers = []func(a *orgSeed) error{
 	applyRoles, applyRoleExternalReferences, applyIntegrations, applyBatchExports, applyPlugins,
-	applyProxyRecords, applyOAuthApplications, applyFeatureFlags, applyAnalytics, applyAccessControls,
+	applyProxyRecords, applyOAuthApplications, applyFeatureFlags, applyTaxonomy, applyAnalytics, applyAccessControls,
 }

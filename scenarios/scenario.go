@@ -180,6 +180,11 @@ type Project struct {
 	// What the project holds (family_feature_flags.go, ...).
 	FeatureFlags []FeatureFlag
 	Experiments  []Experiment
+	// family_taxonomy.go
+	EventDefinitions    []EventDefinition
+	PropertyDefinitions []PropertyDefinition
+	Actions             []Action
+	Surveys             []Survey
 	// Dashboards and Insights are the project's analytics (family_analytics.go).
 	Dashboards []Dashboard
 	Insights   []Insight

@@ -46,13 +46,16 @@ type extensions struct {
 	analytics    analyticsState   // insights.go, dashboards.go, dashboard_tiles.go
 	featureFlags featureFlagState // feature_flags.go
 	experiments  experimentState  // experiments.go
+	actions      actionState      // actions.go
+	definitions  definitionState  // definitions.go (event and property definitions)
+	surveys      surveyState      // surveys.go
 
 	access accessControlState // access_controls.go
 }
 
 func (e *extensions) all() []hooks {
 	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal,
-		&e.featureFlags, &e.experiments, &e.analytics, &e.access}
+		&e.featureFlags, &e.experiments, &e.actions, &e.definitions, &e.surveys, &e.analytics, &e.access}
 }
 
 func (e *extensions) init() {

@@ -54,6 +54,8 @@ var AllFeatures = []Feature{
 	{Key: "data_pipelines", Name: "Data pipelines"},
 	{Key: "high_frequency_batch_exports", Name: "High frequency batch exports"},
 	{Key: "boost", Name: "Boost add-on"},
+	{Key: "tagging", Name: "Tagging"},
+	{Key: "ingestion_taxonomy", Name: "Ingestion taxonomy"},
 }
 
 // Organization is a PostHog organization.
