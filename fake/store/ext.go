@@ -43,10 +43,11 @@ type extensions struct {
 	integrations integrationState // integrations.go (organization integrations, OAuth applications)
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
+	hogFunctions hogFunctionState // hog_functions.go
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.hogFunctions}
 }
 
 func (e *extensions) init() {
