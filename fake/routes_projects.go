@@ -13,6 +13,7 @@ func projectResources(s *Server) []route {
 	for _, family := range [][]route{
 		// One line per family: its table, defined in its own file.
 		hogFunctionRoutes(s),
+		projectIntegrationRoutes(s),
 	} {
 		rows = append(rows, family...)
 	}

@@ -44,10 +44,12 @@ type extensions struct {
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
 	hogFunctions hogFunctionState // hog_functions.go
+	// projectIntegrations: project_integrations.go (integrations inside a project)
+	projectIntegrations projectIntegrationState
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.hogFunctions}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.hogFunctions, &e.projectIntegrations}
 }
 
 func (e *extensions) init() {
