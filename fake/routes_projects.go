@@ -12,6 +12,7 @@ func projectResources(s *Server) []route {
 	var rows []route
 	for _, family := range [][]route{
 		// One line per family: its table, defined in its own file.
+		insightRoutes(s), dashboardRoutes(s),
 		hogFunctionRoutes(s),
 		projectIntegrationRoutes(s),
 	} {

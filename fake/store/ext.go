@@ -43,13 +43,15 @@ type extensions struct {
 	integrations integrationState // integrations.go (organization integrations, OAuth applications)
 	cimd         cimdState        // cimd_tokens.go
 	legal        legalState       // legal_documents.go
+	analytics    analyticsState   // insights.go, dashboards.go, dashboard_tiles.go
 	hogFunctions hogFunctionState // hog_functions.go
 	// projectIntegrations: project_integrations.go (integrations inside a project)
 	projectIntegrations projectIntegrationState
 }
 
 func (e *extensions) all() []hooks {
-	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.hogFunctions, &e.projectIntegrations}
+	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.analytics,
+		&e.hogFunctions, &e.projectIntegrations}
 }
 
 func (e *extensions) init() {

@@ -63,6 +63,7 @@ func Load(dir string) (*Checker, error) {
 		allowNulls(doc)
 		nullAsServed(doc)
 		inputsAsServed(doc)
+		untypeMethodFields(doc)
 		relaxSiblingDiscriminators(doc)
 		for _, tmpl := range doc.Paths.InMatchingOrder() {
 			item := doc.Paths.Value(tmpl)
@@ -320,6 +321,7 @@ func nullAsServed(doc *openapi3.T) {
 	}
 }
 
+<<<<<<< HEAD
 // inputsAsServed describes a hog function's inputs as PostHog serves them: drf-spectacular
 // reads InputsItemSerializer's AnyInputField as a string and lists the read-only bytecode,
 // order and transpiled as required, while InputsItemSerializer.to_representation drops the
@@ -337,6 +339,36 @@ func inputsAsServed(doc *openapi3.T) {
 	ref.Value.Nullable = true
 	if v := ref.Value.Properties["value"]; v != nil {
 		ref.Value.Properties["value"] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true}}
+	}
+}
+
+// methodFields lists properties that are SerializerMethodFields without a type hint, which
+// drf-spectacular renders as `type: string` while PostHog answers any JSON value (an
+// insight's results are a list or null, is_cached a boolean, alerts a list), by component
+// schema (posthog/api/insight.py InsightSerializer).
+var methodFields = map[string][]string{
+	"Insight":        insightMethodFields,
+	"PatchedInsight": insightMethodFields,
+}
+
+var insightMethodFields = []string{"result", "hasMore", "columns", "last_refresh", "cache_target_age",
+	"next_allowed_client_refresh", "is_cached", "query_status", "hogql", "types", "alerts", "last_viewed_at", "timezone"}
+
+// untypeMethodFields makes the methodFields properties accept any value.
+func untypeMethodFields(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	for name, props := range methodFields {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		for _, p := range props {
+			if prop := ref.Value.Properties[p]; prop != nil && prop.Value != nil {
+				prop.Value.Type, prop.Value.Nullable = nil, true
+			}
+		}
 	}
 }
 
