@@ -321,7 +321,6 @@ func nullAsServed(doc *openapi3.T) {
 	}
 }
 
-<<<<<<< HEAD
 // inputsAsServed describes a hog function's inputs as PostHog serves them: drf-spectacular
 // reads InputsItemSerializer's AnyInputField as a string and lists the read-only bytecode,
 // order and transpiled as required, while InputsItemSerializer.to_representation drops the
