@@ -15,6 +15,7 @@ func projectResources(s *Server) []route {
 		insightRoutes(s), dashboardRoutes(s),
 		hogFunctionRoutes(s),
 		projectIntegrationRoutes(s),
+		alertRoutes(s),
 	} {
 		rows = append(rows, family...)
 	}

@@ -47,11 +47,12 @@ type extensions struct {
 	hogFunctions hogFunctionState // hog_functions.go
 	// projectIntegrations: project_integrations.go (integrations inside a project)
 	projectIntegrations projectIntegrationState
+	alerts              alertState // alerts.go
 }
 
 func (e *extensions) all() []hooks {
 	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal, &e.analytics,
-		&e.hogFunctions, &e.projectIntegrations}
+		&e.hogFunctions, &e.projectIntegrations, &e.alerts}
 }
 
 func (e *extensions) init() {
