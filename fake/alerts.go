@@ -76,7 +76,7 @@ type alertJSON struct {
 	LastNotifiedAt                  *string             `json:"last_notified_at"`
 	LastCheckedAt                   *string             `json:"last_checked_at"`
 	NextCheckAt                     *string             `json:"next_check_at"`
-	Checks                          []alertCheckJSON    `json:"checks,omitempty"`
+	Checks                          *[]alertCheckJSON   `json:"checks,omitempty"`
 	Config                          any                 `json:"config"`
 	DetectorConfig                  any                 `json:"detector_config"`
 	CalculationInterval             *string             `json:"calculation_interval"`
@@ -114,11 +114,12 @@ func alertView(tx *store.Tx, a *store.Alert, withChecks bool) alertJSON {
 		v.SkipWeekend = &b
 	}
 	if withChecks {
-		v.Checks = []alertCheckJSON{}
-		for i := len(a.Checks) - 1; i >= 0 && len(v.Checks) < 5; i-- {
+		checks := []alertCheckJSON{}
+		for i := len(a.Checks) - 1; i >= 0 && len(checks) < 5; i-- {
 			c := a.Checks[i]
-			v.Checks = append(v.Checks, alertCheckJSON{ID: c.UUID, CreatedAt: isoTime(c.CreatedAt), CalculatedValue: c.CalculatedValue, State: c.State})
+			checks = append(checks, alertCheckJSON{ID: c.UUID, CreatedAt: isoTime(c.CreatedAt), CalculatedValue: c.CalculatedValue, State: c.State})
 		}
+		v.Checks = &checks
 	}
 	return v
 }

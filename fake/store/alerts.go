@@ -403,7 +403,6 @@ func validateThreshold(r gjson.Result, partial bool) (map[string]any, *Error) {
 	return out, nil
 }
 
-
 // reRelativeDate is a relative date such as "2h", "1d", "-3w".
 var reRelativeDate = regexp.MustCompile(`^(-?\d+)([hdwmy]|[hdwmy]Start)$`)
 

@@ -54,6 +54,7 @@ var AllFeatures = []Feature{
 	{Key: "data_pipelines", Name: "Data pipelines"},
 	{Key: "high_frequency_batch_exports", Name: "High frequency batch exports"},
 	{Key: "boost", Name: "Boost add-on"},
+	{Key: "alerts", Name: "Alerts"},
 }
 
 // Organization is a PostHog organization.
