@@ -334,6 +334,7 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 				API: apiPath(base+"proxy_records/{id}/", id, pr.ID)})
 		}
 		p.Sections = []consoleSection{members, invites, projects, roles, domains, exports, plugins, proxies}
+		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
 		return nil
 	})
 	return p, err

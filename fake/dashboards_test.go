@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -118,4 +119,37 @@ func TestDashboardListOrderAndScopes(t *testing.T) {
 	e.do("GET", e.projectPath("projects", "dashboards/"), nil, asKey(reader.Key)).wantStatus(t, 200)
 	e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "x"}, asKey(reader.Key)).
 		wantError(t, 403, "authentication_error", "permission_denied", "API key missing required scope 'dashboard:write'", "")
+}
+
+// TestConsoleListsDashboardsAndInsights: the organization page lists every project's
+// dashboards and insights, each with its API path.
+func TestConsoleListsDashboardsAndInsights(t *testing.T) {
+	e := newEnv(t)
+	d := e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "Ops board"}).JSON.Get("id").Int()
+	sid := e.do("POST", e.projectPath("projects", "insights/"), map[string]any{"name": "Signups <b>", "query": trendsQuery, "dashboards": []any{d}}).JSON.Get("short_id").String()
+	page := string(e.adminCall("GET", "/_fake/console/organizations/"+e.d.OrganizationID, nil).wantStatus(t, 200).Body)
+	for _, want := range []string{`id="dashboards"`, "Ops board", `id="insights"`, sid, "Signups &lt;b&gt;", "InsightVizNode › TrendsQuery",
+		fmt.Sprintf("/api/projects/%d/dashboards/%d/", e.d.ProjectID, d)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the organization page lacks %q", want)
+		}
+	}
+}
+
+// TestDashboardFields: restriction_level is 21 or 37 (37 is the old permissions: "v1"),
+// names are trimmed, null descriptions refused, tags normalised.
+func TestDashboardFields(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "  Board ", "tags": []any{"B", " a", "b"}})
+	id := r.JSON.Get("id").Int()
+	if r.JSON.Get("name").String() != "Board" || r.JSON.Get("tags").Raw != `["a","b"]` || r.JSON.Get("access_control_version").String() != "v2" {
+		t.Fatalf("create: %s", r.Body)
+	}
+	r = e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"restriction_level": 37})
+	if r.JSON.Get("restriction_level").Int() != 37 || r.JSON.Get("access_control_version").String() != "v1" {
+		t.Fatalf("restriction: %s", r.Body)
+	}
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"restriction_level": 5}).wantError(t, 400, "validation_error", "invalid_choice", `"5" is not a valid choice.`, "restriction_level")
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"description": nil}).wantError(t, 400, "validation_error", "null", "This field may not be null.", "description")
+	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"filters": []any{1}}).wantError(t, 400, "validation_error", "invalid_input", "Filters must be a dictionary", "")
 }

@@ -223,10 +223,10 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 		{"projects", func(v *yaml.Node, p string) error {
 			return d.list(v, p, func(_ int, item *yaml.Node, ip string) error {
 				var pr Project
-				err := d.object(item, ip, "a project", []key{
+				err := d.object(item, ip, "a project", append([]key{
 					{"name", d.str(&pr.Name)},
 					{"timezone", d.str(&pr.Timezone)},
-				}, d.settings(store.ProjectFields, &pr.Settings, "name", "timezone"))
+				}, d.analyticsKeys(&pr)...), d.settings(store.ProjectFields, &pr.Settings, "name", "timezone"))
 				o.Projects = append(o.Projects, pr)
 				return err
 			})

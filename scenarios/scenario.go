@@ -175,6 +175,9 @@ type Project struct {
 	// Settings are the project's other writable fields by their API name (is_demo,
 	// anonymize_ips, app_urls, ...).
 	Settings map[string]any
+	// Dashboards and Insights are the project's analytics (family_analytics.go).
+	Dashboards []Dashboard
+	Insights   []Insight
 }
 
 // Invite is a pending (or expired) invitation to join an organization.

@@ -23,32 +23,9 @@ var clientVersions = map[string]string{"@posthog/cli": "0.18.3", "@posthog/agent
 // switches project. It needs node, npm and the npm registry, so it runs only when
 // FAKEHOG_CLIENT_TESTS=1 (.ci/run sets it).
 func TestPostHogClients(t *testing.T) {
-	if os.Getenv("FAKEHOG_CLIENT_TESTS") != "1" {
-		t.Skip("set FAKEHOG_CLIENT_TESTS=1 to install PostHog's CLI and agent toolkit from npm and drive them against fakehog (.ci/run does)")
-	}
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed: skipping the PostHog client check (install Node.js 18+ to run it)", tool)
-		}
-	}
-	dir, err := filepath.Abs(filepath.Join("testdata", "clients"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if !clientsInstalled(dir) {
-		// --ignore-scripts: the CLI's postinstall downloads a prebuilt binary from GitHub
-		// releases; drive.mjs runs the package's JavaScript tool catalog instead.
-		cmd := exec.CommandContext(ctx, "npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm install: %v\n%s", err, out)
-		}
-		if !clientsInstalled(dir) {
-			t.Fatalf("npm install did not install %v", clientVersions)
-		}
-	}
+	dir := ensureClients(t, ctx)
 	base, _ := start(t)
 	status, me := getWith(t, base+"/api/users/@me/", "phx_fakehog_default_owner_key")
 	team, _ := me["team"].(map[string]any)
@@ -65,6 +42,37 @@ func TestPostHogClients(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PostHog's clients failed against fakehog: %v", err)
 	}
+}
+
+// ensureClients skips unless FAKEHOG_CLIENT_TESTS=1 and node and npm are there, installs the
+// pinned clients when they are not, and returns their directory.
+func ensureClients(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	if os.Getenv("FAKEHOG_CLIENT_TESTS") != "1" {
+		t.Skip("set FAKEHOG_CLIENT_TESTS=1 to install PostHog's CLI and agent toolkit from npm and drive them against fakehog (.ci/run does)")
+	}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: skipping the PostHog client check (install Node.js 18+ to run it)", tool)
+		}
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", "clients"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !clientsInstalled(dir) {
+		// --ignore-scripts: the CLI's postinstall downloads a prebuilt binary from GitHub
+		// releases; drive.mjs runs the package's JavaScript tool catalog instead.
+		cmd := exec.CommandContext(ctx, "npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm install: %v\n%s", err, out)
+		}
+		if !clientsInstalled(dir) {
+			t.Fatalf("npm install did not install %v", clientVersions)
+		}
+	}
+	return dir
 }
 
 // clientsInstalled reports whether node_modules holds the pinned versions.

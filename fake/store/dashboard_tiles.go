@@ -186,6 +186,11 @@ func (tx *Tx) applyTile(d *Dashboard, tp tilePlan, by *User) {
 	if tp.id != 0 {
 		t = tx.DashboardTile(d, tp.id)
 	}
+	if t == nil && !tp.text {
+		// Display fields for no tile of this dashboard: PostHog would make a tile holding
+		// nothing (or fail on another dashboard's id); the fake leaves the dashboard alone.
+		return
+	}
 	if t == nil {
 		t = &DashboardTile{ProjectRecord: ProjectRecord{ProjectID: d.ProjectID}, DashboardID: d.ID, Layouts: "{}"}
 		s.tiles.add(t)

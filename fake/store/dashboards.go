@@ -6,6 +6,7 @@ package store
 // cards, tile deletion), soft delete and restore, and moving a tile.
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -65,8 +66,8 @@ type TileText struct {
 // DashboardFields are the writable fields of a dashboard, in the serializer's order.
 // filters, variables and tiles are read from the raw body as PostHog's update does.
 var DashboardFields = Fields{
-	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
-	{Name: "description", Kind: String, AllowBlank: true, NoTrim: true},
+	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
+	{Name: "description", Kind: String, AllowBlank: true},
 	{Name: "pinned", Kind: Bool},
 	{Name: "last_accessed_at", Kind: DateTime, Nullable: true},
 	{Name: "deleted", Kind: Bool},
@@ -405,4 +406,23 @@ func (tx *Tx) MoveDashboardTile(from *Dashboard, tileID, toID int) error {
 	}
 	t.DashboardID = to.ID
 	return nil
+}
+
+// LayOutDashboard gives the dashboard's tiles without a layout one, two to a row after the
+// laid-out ones (sm: 6 wide and 5 high; xs: one column), as PostHog's reorder_tiles does.
+func (tx *Tx) LayOutDashboard(d *Dashboard) {
+	tiles := tx.DashboardTiles(d)
+	n := 0
+	for _, t := range tiles {
+		if t.Layouts != "" && t.Layouts != "{}" {
+			n++
+		}
+	}
+	for _, t := range tiles {
+		if t.Layouts != "" && t.Layouts != "{}" {
+			continue
+		}
+		t.Layouts = fmt.Sprintf(`{"sm":{"h":5,"w":6,"x":%d,"y":%d},"xs":{"h":5,"w":6,"x":0,"y":%d}}`, n%2*6, n/2*5, n*5)
+		n++
+	}
 }

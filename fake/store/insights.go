@@ -76,14 +76,14 @@ const (
 // InsightFields are the writable fields of an insight, in the serializer's order. query is
 // checked by CheckInsightQuery before the fields (PostHog's QuerySchemaParser).
 var InsightFields = Fields{
-	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
-	{Name: "derived_name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
+	{Name: "name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
+	{Name: "derived_name", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
 	{Name: "filters", Kind: JSON},
 	{Name: "query", Kind: JSON, Nullable: true},
 	{Name: "order", Kind: Int, Nullable: true, Min: IntP(-2147483648), Max: IntP(2147483647)},
 	{Name: "deleted", Kind: Bool},
 	{Name: "dashboards", Kind: JSON},
-	{Name: "description", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true, NoTrim: true},
+	{Name: "description", Kind: String, MaxLen: 400, Nullable: true, AllowBlank: true},
 	{Name: "tags", Kind: JSON},
 	{Name: "favorited", Kind: Bool},
 	{Name: "saved", Kind: Bool},
@@ -491,4 +491,22 @@ func InsightQueryKind(in *Insight) (kind, sourceKind string) {
 func InsightSupportsAlerts(in *Insight) bool {
 	kind, source := InsightQueryKind(in)
 	return kind == "InsightVizNode" && source == "TrendsQuery"
+}
+
+// SetInsightShortID gives a seeded insight a chosen short_id: 8 letters and digits, unique
+// in its project.
+func (tx *Tx) SetInsightShortID(in *Insight, shortID string) error {
+	if len(shortID) != 8 || strings.Trim(shortID, shortIDAlphabet) != "" {
+		return FieldError("short_id", "invalid", "A short id is 8 letters and digits.")
+	}
+	if other := tx.InsightByShortIDAny(in.ProjectID, shortID); other != nil && other != in {
+		return FieldError("short_id", "unique", "Insight with this team and short id already exists.")
+	}
+	in.ShortID = shortID
+	return nil
+}
+
+// SetInsightLastRefresh records a calculation of a seeded insight's results at t.
+func (tx *Tx) SetInsightLastRefresh(in *Insight, t time.Time) {
+	in.LastRefresh = &t
 }
