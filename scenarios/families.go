@@ -43,7 +43,7 @@ func (d *decoder) familyKeys(o *Organization) []key {
 // first error, in this order, is the one reported.
 func (c *orgCheck) checkFamilies() error {
 	for _, check := range []func() error{c.checkRoles, c.checkBatchExports, c.checkPlugins,
-		c.checkProxyRecords, c.checkIntegrations, c.checkOAuthApplications, c.checkAnalytics} {
+		c.checkProxyRecords, c.checkIntegrations, c.checkOAuthApplications, c.checkAnalytics, c.checkPipelines} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -118,5 +118,5 @@ func strPtr(s string) *string {
 // documents and CIMD tokens: roles need members, references need roles.
 var familyAppliers = []func(a *orgSeed) error{
 	applyRoles, applyRoleExternalReferences, applyIntegrations, applyBatchExports, applyPlugins,
-	applyProxyRecords, applyOAuthApplications, applyAnalytics,
+	applyProxyRecords, applyOAuthApplications, applyAnalytics, applyPipelines,
 }

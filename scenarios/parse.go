@@ -226,7 +226,7 @@ func (d *decoder) organization(n *yaml.Node, path string, o *Organization) error
 				err := d.object(item, ip, "a project", append([]key{
 					{"name", d.str(&pr.Name)},
 					{"timezone", d.str(&pr.Timezone)},
-				}, d.analyticsKeys(&pr)...), d.settings(store.ProjectFields, &pr.Settings, "name", "timezone"))
+				}, append(d.analyticsKeys(&pr), d.pipelineKeys(&pr)...)...), d.settings(store.ProjectFields, &pr.Settings, "name", "timezone"))
 				o.Projects = append(o.Projects, pr)
 				return err
 			})
