@@ -335,6 +335,7 @@ func (s *Server) consoleOrganization(_ *http.Request, vars map[string]string) (a
 		}
 		p.Sections = []consoleSection{members, invites, projects, roles, domains, exports, plugins, proxies}
 		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
+		p.Sections = append(p.Sections, consolePipelineSections(tx, id)...)
 		return nil
 	})
 	return p, err

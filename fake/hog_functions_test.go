@@ -138,6 +138,9 @@ func TestHogFunctionSecretsNeverShown(t *testing.T) {
 		if strings.Contains(string(page.Body), "s3cr3t") {
 			t.Fatalf("%s shows a secret", p)
 		}
+		if p != "/_fake/console/journal" && !strings.Contains(string(page.Body), id) {
+			t.Fatalf("%s does not list the function", p)
+		}
 	}
 	l := e.do("GET", e.hogPath(""), nil)
 	if strings.Contains(string(l.Body), "s3cr3t") || strings.Contains(string(g.Body), "s3cr3t") {
