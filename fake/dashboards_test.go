@@ -153,3 +153,24 @@ func TestDashboardFields(t *testing.T) {
 	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"description": nil}).wantError(t, 400, "validation_error", "null", "This field may not be null.", "description")
 	e.do("PATCH", e.dashboardPath(id, ""), map[string]any{"filters": []any{1}}).wantError(t, 400, "validation_error", "invalid_input", "Filters must be a dictionary", "")
 }
+
+// TestDashboardFromTemplate: use_template DEFAULT_APP makes PostHog's six default insights,
+// laid out; an unknown template is refused and leaves nothing behind.
+func TestDashboardFromTemplate(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "x", "use_template": "NOPE"}).
+		wantError(t, 400, "validation_error", "invalid", "Invalid template provided: NOPE", "use_template")
+	r := e.do("POST", e.projectPath("projects", "dashboards/"), map[string]any{"name": "App", "use_template": "DEFAULT_APP"})
+	r.wantStatus(t, 201)
+	tiles := r.JSON.Get("tiles")
+	if r.JSON.Get("creation_mode").String() != "template" || tiles.Get("#").Int() != 6 ||
+		tiles.Get("0.insight.name").String() != "Daily active users (DAUs)" || tiles.Get("1.layouts.sm.x").Int() != 6 {
+		t.Fatalf("template: %s", tiles.Raw)
+	}
+	if n := e.do("GET", e.projectPath("projects", "insights/"), nil).JSON.Get("count").Int(); n != 6 {
+		t.Fatalf("%d insights, want 6", n)
+	}
+	if n := e.do("GET", e.projectPath("projects", "dashboards/"), nil).JSON.Get("count").Int(); n != 1 {
+		t.Fatalf("%d dashboards, want 1", n)
+	}
+}

@@ -94,3 +94,16 @@ func TestInsightShortIDsAreSeeded(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardTemplatesAreValid: every template insight's query passes the query shape
+// check and its layouts are an object.
+func TestDashboardTemplatesAreValid(t *testing.T) {
+	for key, list := range dashboardTemplates {
+		for _, ti := range list {
+			q := gjson.Parse(ti.query)
+			if !q.IsObject() || CheckInsightQuery(q.Value()) != nil || !gjson.Parse(ti.layouts).IsObject() {
+				t.Errorf("%s / %s: query %v layouts %s", key, ti.name, CheckInsightQuery(q.Value()), ti.layouts)
+			}
+		}
+	}
+}

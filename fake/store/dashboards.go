@@ -220,7 +220,7 @@ func (tx *Tx) checkDashboard(projectID int, d *Dashboard, vals Values, body gjso
 			}
 			p.source = src
 		}
-		if t := vals.Str("use_template"); t != "" {
+		if t := vals.Str("use_template"); t != "" && dashboardTemplates[t] == nil {
 			return nil, FieldError("use_template", "invalid", "Invalid template provided: "+t)
 		}
 		return p, nil
@@ -301,7 +301,8 @@ func timePtr(v any) *time.Time {
 }
 
 // CreateDashboard creates a dashboard from validated DashboardFields values and the raw
-// body (filters). With use_dashboard it copies the source's filters, variables, colors and
+// body (filters). With use_template it places the template's new insights (dashboard_
+// templates.go); with use_dashboard it copies the source's filters, variables, colors and
 // live tiles (each insight placed again, each text card shared, as copy_to_dashboard does).
 func (tx *Tx) CreateDashboard(projectID int, vals Values, body gjson.Result, by *User) (*Dashboard, error) {
 	p, err := tx.checkDashboard(projectID, nil, vals, body, by)
@@ -313,6 +314,9 @@ func (tx *Tx) CreateDashboard(projectID int, vals Values, body gjson.Result, by 
 	if by != nil {
 		d.CreatedBy = by.ID
 	}
+	if vals.Str("use_template") != "" {
+		d.CreationMode = "template"
+	}
 	if src := p.source; src != nil {
 		d.CreationMode = "duplicate"
 		d.Filters, d.Variables, d.BreakdownColors = src.Filters, src.Variables, src.BreakdownColors
@@ -322,6 +326,9 @@ func (tx *Tx) CreateDashboard(projectID int, vals Values, body gjson.Result, by 
 	d.Deleted = vals.Bool("deleted")
 	s := &tx.st.ext.analytics
 	s.dashboards.add(d)
+	if key := vals.Str("use_template"); key != "" {
+		tx.applyDashboardTemplate(d, key)
+	}
 	if src := p.source; src != nil {
 		for _, t := range tx.DashboardTiles(src) {
 			c := deepCopy(t)
