@@ -184,7 +184,9 @@ func tfMissing(data gjson.Result, typ reflect.Type, at string) []string {
 				child = at + "." + name
 			}
 			v := data.Get(gjson.Escape(name))
-			if f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Slice && (!v.Exists() || v.Type == gjson.Null) {
+			// A map, like a pointer or a slice, takes null as nil (the provider checks its length).
+			nilable := f.Type.Kind() == reflect.Pointer || f.Type.Kind() == reflect.Slice || f.Type.Kind() == reflect.Map
+			if !nilable && (!v.Exists() || v.Type == gjson.Null) {
 				out = append(out, fmt.Sprintf("field %s (Go type %s) is missing or null", child, f.Type))
 				continue
 			}

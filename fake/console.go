@@ -393,6 +393,7 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 		p.Sections = append(p.Sections, consoleAccessSection(tx, o))
 		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
 		p.Sections = append(p.Sections, flagSections(tx, id)...)
+		p.Sections = append(p.Sections, consolePipelineSections(tx, id)...)
 		return nil
 	})
 	return p, err

@@ -63,6 +63,7 @@ var statusAsDocumented = map[string]map[int]int{
 // Response(status=...): the status and no body at all.
 var emptyErrorBodies = map[string]string{
 	"GET /api/organizations/{organization_id}/batch_exports/test/": "400 without ?destination, 404 for a destination without a test (posthog/batch_exports/http.py test)",
+	"DELETE /api/environments/{project_id}/hog_functions/{id}/":    "405 with no body (ForbidDestroyModel)",
 }
 
 // testEpoch is the harness clock's starting time.

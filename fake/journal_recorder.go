@@ -28,6 +28,9 @@ type recorder struct {
 	resp      []byte
 	respMore  bool
 	tap       bodyTap
+	// redacted, when set, is recorded instead of the request body as sent (a body that
+	// carried secrets: hog function inputs).
+	redacted []byte
 }
 
 var recorderPool = sync.Pool{New: func() any { return new(recorder) }}
@@ -64,6 +67,14 @@ func (j *Journal) file(rec *recorder) {
 		e.Status = http.StatusOK // a handler that writes nothing answers 200
 	}
 	e.RequestBody, e.RequestBodyTruncated = cloneBytes(rec.tap.buf), rec.tap.more
+	if rec.redacted != nil {
+		b := rec.redacted
+		e.RequestBodyTruncated = len(b) > j.bodyLimit
+		if e.RequestBodyTruncated {
+			b = b[:j.bodyLimit]
+		}
+		e.RequestBody = cloneBytes(b)
+	}
 	e.ResponseBody, e.ResponseBodyTruncated = rec.takeResponse(), rec.respMore
 	// The logger sees the entry before the journal holds it: once held, its bodies may be
 	// recycled after it is dropped.
@@ -129,6 +140,9 @@ func (rec *recorder) abort(p any) {
 		rec.entry.Status = http.StatusInternalServerError
 	}
 }
+
+// redactRequest makes the journal record body instead of the request body as sent.
+func (rec *recorder) redactRequest(body []byte) { rec.redacted = body }
 
 // identify notes the caller, as the pipeline found it (inside the request's transaction).
 func (rec *recorder) identify(c *call) {

@@ -16,6 +16,9 @@ func projectResources(s *Server) []route {
 		experimentRoutes(s),
 		insightRoutes(s), dashboardRoutes(s),
 		actionRoutes(s), surveyRoutes(s), definitionRoutes(s),
+		hogFunctionRoutes(s),
+		projectIntegrationRoutes(s),
+		alertRoutes(s),
 	} {
 		rows = append(rows, family...)
 	}

@@ -42,7 +42,7 @@ func (d *decoder) familyKeys(o *Organization) []key {
 // decoded.
 func (d *decoder) projectFamilyKeys(pr *Project) []key {
 	var keys []key
-	for _, group := range [][]key{d.featureFlagKeys(pr), d.taxonomyKeys(pr), d.analyticsKeys(pr)} {
+	for _, group := range [][]key{d.featureFlagKeys(pr), d.taxonomyKeys(pr), d.analyticsKeys(pr), d.pipelineKeys(pr)} {
 		keys = append(keys, group...)
 	}
 	return keys
@@ -63,7 +63,7 @@ func (c *orgCheck) checkProjectFamilies(pp string, pr Project) error {
 // first error, in this order, is the one reported.
 func (c *orgCheck) checkFamilies() error {
 	for _, check := range []func() error{c.checkRoles, c.checkBatchExports, c.checkPlugins,
-		c.checkProxyRecords, c.checkIntegrations, c.checkOAuthApplications, c.checkAnalytics, c.checkAccessControls} {
+		c.checkProxyRecords, c.checkIntegrations, c.checkOAuthApplications, c.checkAnalytics, c.checkPipelines, c.checkAccessControls} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -138,5 +138,5 @@ func strPtr(s string) *string {
 // documents and CIMD tokens: roles need members, references need roles.
 var familyAppliers = []func(a *orgSeed) error{
 	applyRoles, applyRoleExternalReferences, applyIntegrations, applyBatchExports, applyPlugins,
-	applyProxyRecords, applyOAuthApplications, applyFeatureFlags, applyTaxonomy, applyAnalytics, applyAccessControls,
+	applyProxyRecords, applyOAuthApplications, applyFeatureFlags, applyTaxonomy, applyAnalytics, applyPipelines, applyAccessControls,
 }

@@ -188,6 +188,10 @@ type Project struct {
 	// Dashboards and Insights are the project's analytics (family_analytics.go).
 	Dashboards []Dashboard
 	Insights   []Insight
+	// Integrations, HogFunctions and Alerts are its pipelines and alerts (family_pipelines.go).
+	Integrations []ProjectIntegration
+	HogFunctions []HogFunction
+	Alerts       []InsightAlert
 }
 
 // Invite is a pending (or expired) invitation to join an organization.

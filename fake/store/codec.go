@@ -90,6 +90,9 @@ func decodeState(data []byte) (*state, error) {
 		return nil, fmt.Errorf("state: no \"state\" object")
 	}
 	st := &state{}
+	// A family an export of this format predates keeps its zero value, which must be
+	// ready to use: every family starts initialised, and the export overwrites what it has.
+	st.ext.init()
 	d := &decoder{ptrs: map[int64]reflect.Value{}}
 	if err := d.value(gjson.ParseBytes(data), reflect.ValueOf(st).Elem(), "$"); err != nil {
 		return nil, err

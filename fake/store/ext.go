@@ -49,13 +49,18 @@ type extensions struct {
 	actions      actionState      // actions.go
 	definitions  definitionState  // definitions.go (event and property definitions)
 	surveys      surveyState      // surveys.go
+	hogFunctions hogFunctionState // hog_functions.go
+	// projectIntegrations: project_integrations.go (integrations inside a project)
+	projectIntegrations projectIntegrationState
+	alerts              alertState // alerts.go
 
 	access accessControlState // access_controls.go
 }
 
 func (e *extensions) all() []hooks {
 	return []hooks{&e.roles, &e.domains, &e.batchExports, &e.plugins, &e.proxies, &e.integrations, &e.cimd, &e.legal,
-		&e.featureFlags, &e.experiments, &e.actions, &e.definitions, &e.surveys, &e.analytics, &e.access}
+		&e.featureFlags, &e.experiments, &e.actions, &e.definitions, &e.surveys, &e.analytics,
+		&e.hogFunctions, &e.projectIntegrations, &e.alerts, &e.access}
 }
 
 func (e *extensions) init() {

@@ -56,6 +56,7 @@ var AllFeatures = []Feature{
 	{Key: "boost", Name: "Boost add-on"},
 	{Key: "tagging", Name: "Tagging"},
 	{Key: "ingestion_taxonomy", Name: "Ingestion taxonomy"},
+	{Key: "alerts", Name: "Alerts"},
 }
 
 // Organization is a PostHog organization.

@@ -62,6 +62,7 @@ func Load(dir string) (*Checker, error) {
 		// JSON Schema 2020 mode would lose the nullability fixes below.
 		allowNulls(doc)
 		nullAsServed(doc)
+		inputsAsServed(doc)
 		untypeMethodFields(doc)
 		relaxSiblingDiscriminators(doc)
 		for _, tmpl := range doc.Paths.InMatchingOrder() {
@@ -302,6 +303,10 @@ var servedNull = map[string][]string{
 	// ExperimentSerializer's holdout is ExperimentHoldoutSerializer(read_only=True) over a
 	// nullable ForeignKey: null for an experiment without a holdout.
 	"Experiment": {"holdout"},
+	// HogFunctionSerializer's template is HogFunctionTemplateSerializer(read_only=True) of a
+	// nullable foreign key: a function made without a template answers null.
+	"HogFunction":        {"template"},
+	"HogFunctionMinimal": {"template"},
 }
 
 // servedShapes replaces properties whose schema drf-spectacular got wrong, by component
@@ -342,6 +347,26 @@ func nullAsServed(doc *openapi3.T) {
 				prop.Value.Nullable = true
 			}
 		}
+	}
+}
+
+// inputsAsServed describes a hog function's inputs as PostHog serves them: drf-spectacular
+// reads InputsItemSerializer's AnyInputField as a string and lists the read-only bytecode,
+// order and transpiled as required, while InputsItemSerializer.to_representation drops the
+// None ones, a value is any JSON (an object for a JSON input, a boolean, a number), and
+// move_secret_inputs answers null for a key of the schema without a value.
+func inputsAsServed(doc *openapi3.T) {
+	if doc.Components == nil {
+		return
+	}
+	ref := doc.Components.Schemas["InputsItem"]
+	if ref == nil || ref.Value == nil {
+		return
+	}
+	ref.Value.Required = nil
+	ref.Value.Nullable = true
+	if v := ref.Value.Properties["value"]; v != nil {
+		ref.Value.Properties["value"] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true}}
 	}
 }
 
