@@ -389,11 +389,19 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 			legal.Pager = pg.pager("legal-documents", "legal-documents", total, off, false)
 		}
 
-		// What the organization's projects hold (each family's own file).
-		p.Sections = append(p.Sections, consoleAccessSection(tx, o))
-		p.Sections = append(p.Sections, consoleAnalyticsSections(tx, id)...)
-		p.Sections = append(p.Sections, flagSections(tx, id)...)
-		p.Sections = append(p.Sections, consolePipelineSections(tx, id)...)
+		// What the organization's projects hold: each family's rows come from its own file
+		// (console_*.go) and are paged here, like the lists above.
+		held := []consoleSection{consoleAccessSection(tx, o)}
+		for _, family := range [][]consoleSection{consoleAnalyticsSections(tx, id), flagSections(tx, id), consolePipelineSections(tx, id)} {
+			held = append(held, family...)
+		}
+		for _, sec := range held {
+			off := pg.offset(sec.ID)
+			var total int
+			sec.Rows, total = cutRows(sec.Rows, off, pg.limit)
+			sec.Pager = pg.pager(sec.ID, sec.ID, total, off, false)
+			p.Sections = append(p.Sections, sec)
+		}
 		return nil
 	})
 	return p, err
