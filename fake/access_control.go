@@ -25,45 +25,6 @@ var accessControlResources = []string{"action", "customer_analytics", "dashboard
 var objectRuleResources = []string{"action", "dashboard", "early_access_feature", "endpoint", "experiment",
 	"external_data_source", "feature_flag", "insight", "notebook", "session_recording", "survey"}
 
-var (
-	projectLevels  = []string{"none", "member", "admin"}
-	resourceLevels = []string{"none", "viewer", "editor", "manager"}
-)
-
-func acLevels(resource string) []string {
-	if resource == "project" || resource == "organization" {
-		return projectLevels
-	}
-	return resourceLevels
-}
-
-func acDefault(resource string) string {
-	switch resource {
-	case "project":
-		return "admin"
-	case "organization":
-		return "member"
-	case "activity_log":
-		return "viewer"
-	}
-	return "editor"
-}
-
-func acMinimum(resource string) string {
-	if resource == "action" {
-		return "viewer"
-	}
-	return "none"
-}
-
-func acMaximum(resource string) string {
-	if resource == "activity_log" {
-		return "viewer"
-	}
-	l := acLevels(resource)
-	return l[len(l)-1]
-}
-
 // acSubject is whose entry is computed: a member (with their roles) or a role.
 type acSubject struct {
 	memberID string
@@ -129,7 +90,7 @@ func acEntry(rules []*store.AccessControl, resource string, projectID int, who a
 		"access_level": own, "effective_access_level": effective,
 		"inherited_access": map[string]any{"access_level": inherited, "source": source, "source_subject": subject,
 			"source_resource": resource, "source_resource_id": rid},
-		"minimum": acMinimum(resource), "maximum": acMaximum(resource),
+		"minimum": store.MinimumAccessLevel(resource), "maximum": store.HighestAccessLevel(resource),
 	}
 }
 
@@ -150,7 +111,7 @@ func acRolesCount(o *store.Organization) bool {
 
 // acSettings is the part every settings answer shares.
 func acSettings(c *call, p *store.Project) map[string]any {
-	return map[string]any{"available_project_levels": projectLevels, "available_resource_levels": resourceLevels,
+	return map[string]any{"available_project_levels": store.ProjectAccessLevels, "available_resource_levels": store.ResourceAccessLevels,
 		"can_edit": c.accessFor(p).CanEditProjectAccess()}
 }
 
@@ -160,7 +121,7 @@ func (s *Server) accessControlDefaults(c *call) (any, error) {
 		return nil, err
 	}
 	out := acSettings(c, p)
-	projectLevel, saved := acDefault("project"), map[string]string{}
+	projectLevel, saved := store.DefaultAccessLevel("project"), map[string]string{}
 	for _, ac := range c.tx.AccessControls(p.ID) {
 		if ac.MemberID != "" || ac.RoleID != "" {
 			continue
@@ -177,11 +138,11 @@ func (s *Server) accessControlDefaults(c *call) (any, error) {
 		if v, ok := saved[r]; ok {
 			l = v
 		}
-		levels[r] = map[string]any{"access_level": l, "minimum": acMinimum(r), "maximum": acMaximum(r)}
+		levels[r] = map[string]any{"access_level": l, "minimum": store.MinimumAccessLevel(r), "maximum": store.HighestAccessLevel(r)}
 	}
 	objects := make([]any, 0, len(objectRuleResources))
 	for _, r := range objectRuleResources {
-		objects = append(objects, map[string]any{"resource": r, "available_access_levels": acLevels(r), "minimum_access_level": acMinimum(r)})
+		objects = append(objects, map[string]any{"resource": r, "available_access_levels": store.AccessLevels(r), "minimum_access_level": store.MinimumAccessLevel(r)})
 	}
 	out["project_access_level"] = projectLevel
 	out["resource_access_levels"] = levels
