@@ -15,12 +15,6 @@ import (
 // (fakehog's store/access_controls.go), PostHog's built-in defaults, and full access for
 // organization admins and owners; the members and roles are the organization's own.
 
-// accessControlResources are PostHog's ACCESS_CONTROL_RESOURCES, in its order.
-var accessControlResources = []string{"action", "customer_analytics", "dashboard", "early_access_feature", "endpoint",
-	"experiment", "export", "external_data_source", "warehouse_objects", "feature_flag", "insight", "llm_analytics",
-	"notebook", "revenue_analytics", "session_recording", "sharing_configuration", "survey", "web_analytics",
-	"activity_log", "error_tracking", "logs", "tracing"}
-
 // objectRuleResources are the resources whose single objects take rules.
 var objectRuleResources = []string{"action", "dashboard", "early_access_feature", "endpoint", "experiment",
 	"external_data_source", "feature_flag", "insight", "notebook", "session_recording", "survey"}
@@ -95,8 +89,8 @@ func acEntry(rules []*store.AccessControl, resource string, projectID int, who a
 }
 
 func acResources(rules []*store.AccessControl, projectID int, who acSubject, roles bool) map[string]any {
-	out := make(map[string]any, len(accessControlResources))
-	for _, r := range accessControlResources {
+	out := make(map[string]any, len(store.AccessControlResources))
+	for _, r := range store.AccessControlResources {
 		out[r] = acEntry(rules, r, projectID, who, roles)
 	}
 	return out
@@ -132,8 +126,8 @@ func (s *Server) accessControlDefaults(c *call) (any, error) {
 			saved[ac.Resource] = ac.AccessLevel
 		}
 	}
-	levels := make(map[string]any, len(accessControlResources))
-	for _, r := range accessControlResources {
+	levels := make(map[string]any, len(store.AccessControlResources))
+	for _, r := range store.AccessControlResources {
 		var l any
 		if v, ok := saved[r]; ok {
 			l = v
