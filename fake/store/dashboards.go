@@ -184,7 +184,7 @@ type dashboardPlan struct {
 func (tx *Tx) checkDashboard(projectID int, d *Dashboard, vals Values, body gjson.Result, by *User) (*dashboardPlan, error) {
 	p := &dashboardPlan{vals: vals}
 	if vals.Has("tags") {
-		tags, err := CheckTags(vals["tags"])
+		tags, err := CleanTags("tags", vals["tags"])
 		if err != nil {
 			return nil, err
 		}

@@ -408,19 +408,11 @@ func anyIn(list []string, set map[string]bool) bool {
 	return false
 }
 
-// Tagify is PostHog's tag normalisation: trimmed and lowercased.
-func Tagify(tag string) string { return strings.ToLower(strings.TrimSpace(tag)) }
-
-// tagList normalises and deduplicates tags, keeping the first occurrence's place.
+// tagList is a flag's tags as given (already checked to be a list), normalised in order.
 func tagList(tags []any) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, t := range tags {
-		s := Tagify(pyStr(t))
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
+	strs := make([]string, len(tags))
+	for i, t := range tags {
+		strs[i] = pyStr(t)
 	}
-	return out
+	return normalTags(strs)
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 )
@@ -156,37 +155,6 @@ func compactJSON(v any) string {
 	return string(b)
 }
 
-// tagify is PostHog's tag normalisation: trimmed and lowercased.
-func tagify(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// CheckTags reads a tags value (a list of strings) as PostHog's TaggedItemSerializerMixin
-// stores it: normalised, without blanks and duplicates, sorted.
-func CheckTags(v any) ([]string, *Error) {
-	if v == nil {
-		return []string{}, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, FieldError("tags", "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyValueType(v)))
-	}
-	seen := map[string]bool{}
-	out := []string{}
-	for _, x := range list {
-		s, ok := x.(string)
-		if !ok {
-			return nil, FieldError("tags", "invalid", MsgInvalidString)
-		}
-		t := tagify(s)
-		if t == "" || seen[t] {
-			continue
-		}
-		seen[t] = true
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
 // pyValueType is the Python type of a value decoded by gjson (integral numbers are ints).
 func pyValueType(v any) string {
 	if f, ok := v.(float64); ok && f == math.Trunc(f) {
@@ -276,7 +244,7 @@ func (tx *Tx) planInsight(projectID int, vals Values) (*insightPlan, error) {
 		}
 	}
 	if vals.Has("tags") {
-		tags, err := CheckTags(vals["tags"])
+		tags, err := CleanTags("tags", vals["tags"])
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ package store
 // without it a write of tags is silently ignored and every record answers "tags": [].
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -23,29 +24,43 @@ func (tx *Tx) TaggingAvailable(orgID string) bool {
 	return ok
 }
 
-// CleanTags reads a request's "tags" (a JSON list) as PostHog stores them: each tagify'd,
-// duplicates dropped, sorted (PostHog's order is its table's; a sorted list keeps answers
-// reproducible). A value that is not a list of strings is refused as DRF's ListField does.
+// Tagify is PostHog's tag normalisation (posthog/models/tag.py): trimmed, lower case.
+func Tagify(tag string) string { return strings.ToLower(strings.TrimSpace(tag)) }
+
+// normalTags tagifies tags and drops blanks and duplicates, keeping the order given.
+func normalTags(tags []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		if t = Tagify(t); t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// CleanTags reads a request's tags (a JSON list of strings, at attr) as PostHog stores them:
+// tagified, blanks and duplicates dropped, sorted (PostHog's order is its table's; a sorted
+// list keeps answers reproducible). null is no tags; anything but a list of strings is
+// refused as DRF's ListField(child=CharField()) does.
 func CleanTags(attr string, v any) ([]string, *Error) {
+	if v == nil {
+		return []string{}, nil
+	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, FieldError(attr, "not_a_list", "Expected a list of items but got type \""+pyKind(v)+"\".")
+		return nil, FieldError(attr, "not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pyValueType(v)))
 	}
-	seen := map[string]bool{}
-	out := []string{}
+	tags := make([]string, 0, len(list))
 	for _, x := range list {
 		s, ok := x.(string)
 		if !ok {
-			// tagify calls str.strip: anything but a string is a server error in PostHog;
-			// answer the ListField's refusal instead.
-			return nil, FieldError(attr, "invalid_input", MsgInvalidString)
+			return nil, FieldError(attr, "invalid", MsgInvalidString)
 		}
-		s = strings.ToLower(strings.TrimSpace(s))
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
+		tags = append(tags, s)
 	}
+	out := normalTags(tags)
 	sort.Strings(out)
 	return out, nil
 }
