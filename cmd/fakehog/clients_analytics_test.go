@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -24,13 +22,5 @@ func TestPostHogClientsAnalytics(t *testing.T) {
 	if status != 200 || team == nil {
 		t.Fatalf("users/@me: %d %v", status, me)
 	}
-	cmd := exec.CommandContext(ctx, "node", "drive_analytics.mjs", base, "phx_fakehog_default_owner_key", strconv.Itoa(int(team["id"].(float64))))
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		t.Log(line)
-	}
-	if err != nil {
-		t.Fatalf("the agent toolkit's dashboard and insight tools failed against fakehog: %v", err)
-	}
+	driveClient(t, ctx, dir, "the agent toolkit's dashboard and insight tools", "drive_analytics.mjs", base, "phx_fakehog_default_owner_key", strconv.Itoa(int(team["id"].(float64))))
 }

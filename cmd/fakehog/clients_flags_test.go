@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 )
@@ -18,13 +16,5 @@ func TestPostHogToolkitFlagsAndExperiments(t *testing.T) {
 	defer cancel()
 	dir := ensureClients(t, ctx) // skips unless FAKEHOG_CLIENT_TESTS=1 and node and npm are there
 	base, _ := start(t)
-	cmd := exec.CommandContext(ctx, "node", "drive_flags.mjs", base, "phx_fakehog_default_owner_key")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		t.Log(line)
-	}
-	if err != nil {
-		t.Fatalf("the agent toolkit's flag and experiment tools failed against fakehog: %v", err)
-	}
+	driveClient(t, ctx, dir, "the agent toolkit's flag and experiment tools", "drive_flags.mjs", base, "phx_fakehog_default_owner_key")
 }

@@ -33,15 +33,7 @@ func TestPostHogClients(t *testing.T) {
 		t.Fatalf("users/@me: %d %v", status, me)
 	}
 	project := strconv.Itoa(int(team["id"].(float64)))
-	cmd := exec.CommandContext(ctx, "node", "drive.mjs", base, "phx_fakehog_default_owner_key", project)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		t.Log(line)
-	}
-	if err != nil {
-		t.Fatalf("PostHog's clients failed against fakehog: %v", err)
-	}
+	driveClient(t, ctx, dir, "PostHog's clients", "drive.mjs", base, "phx_fakehog_default_owner_key", project)
 }
 
 // ensureClients skips unless FAKEHOG_CLIENT_TESTS=1 and node and npm are there, installs the
@@ -88,4 +80,19 @@ func clientsInstalled(dir string) bool {
 		}
 	}
 	return true
+}
+
+// driveClient runs one of testdata/clients' node scripts (a chained walk of a client's tools)
+// with args, logs what it printed, and fails the test, naming what was driven, when it fails.
+func driveClient(t *testing.T, ctx context.Context, dir, what, script string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		t.Log(line)
+	}
+	if err != nil {
+		t.Fatalf("%s failed against fakehog: %v", what, err)
+	}
 }
