@@ -128,7 +128,12 @@ func featureFlagFilter(q url.Values) store.FeatureFlagFilter {
 
 func (s *Server) listFeatureFlags(c *call) (any, error) {
 	limit, offset := c.limitOffset(DefaultPageSize)
-	flags, total := c.tx.FeatureFlagsPage(c.project.ID, featureFlagFilter(c.r.URL.Query()), offset, limit)
+	f := featureFlagFilter(c.r.URL.Query())
+	// PostHog's list leaves out the flags surveys target with: their survey manages them.
+	if hidden := c.tx.SurveyFlagIDs(c.project.ID); len(hidden) > 0 {
+		f.Hidden = hidden
+	}
+	flags, total := c.tx.FeatureFlagsPage(c.project.ID, f, offset, limit)
 	return encodedNow(paginateWindow(c, flags, total, func(f *store.FeatureFlag) any { return featureFlagView(c, f) }, limit, offset))
 }
 

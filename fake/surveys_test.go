@@ -46,6 +46,13 @@ func TestSurveyLifecycle(t *testing.T) {
 	targeting, internal := r.JSON.Get("targeting_flag.id").Int(), r.JSON.Get("internal_targeting_flag.id").Int()
 	flagPath := func(id int64) string { return fmt.Sprintf("/api/projects/%d/feature_flags/%d/", e.d.ProjectID, id) }
 	e.do("GET", flagPath(targeting), nil).wantStatus(t, 200)
+	// The flag list leaves the survey's flags out, as PostHog's does (they stay retrievable).
+	flagList := e.do("GET", fmt.Sprintf("/api/projects/%d/feature_flags/", e.d.ProjectID), nil).wantStatus(t, 200)
+	for _, f := range flagList.JSON.Get("results.#.id").Array() {
+		if f.Int() == targeting || f.Int() == internal {
+			t.Errorf("the flag list shows survey flag %d", f.Int())
+		}
+	}
 	path := e.surveysPath() + id + "/"
 
 	e.do("PATCH", path, map[string]any{"start_date": "2026-01-15T10:00:00Z"}).wantStatus(t, 200)
