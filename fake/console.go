@@ -392,7 +392,8 @@ func (s *Server) consoleOrganization(r *http.Request, vars map[string]string) (a
 		// What the organization's projects hold: each family's rows come from its own file
 		// (console_*.go) and are paged here, like the lists above.
 		held := []consoleSection{consoleAccessSection(tx, o)}
-		for _, family := range [][]consoleSection{consoleAnalyticsSections(tx, id), flagSections(tx, id), consolePipelineSections(tx, id)} {
+		for _, family := range [][]consoleSection{flagSections(tx, id), consoleTaxonomySections(tx, id), consoleAnalyticsSections(tx, id),
+			consolePipelineSections(tx, id)} {
 			held = append(held, family...)
 		}
 		for _, sec := range held {

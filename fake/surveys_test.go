@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/fakehog/fakehog/fake/store"
@@ -135,4 +136,19 @@ func TestSurveyValidation(t *testing.T) {
 	m := e.addMember(e.d.OrganizationID, store.LevelMember, "reader@x.dev", "survey:read")
 	e.do("GET", e.surveysPath(), nil, asKey(m.Key)).wantStatus(t, 200)
 	e.do("POST", e.surveysPath(), map[string]any{"name": "y", "type": "api"}, asKey(m.Key)).wantStatus(t, 403)
+}
+
+// The organization's console page lists its projects' actions, surveys and event definitions.
+func TestConsoleListsActionsSurveysAndEvents(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", fmt.Sprintf("/api/projects/%d/actions/", e.d.ProjectID), map[string]any{"name": "Console action",
+		"steps": []any{map[string]any{"event": "$pageview"}}}).wantStatus(t, 201)
+	e.do("POST", e.surveysPath(), map[string]any{"name": "Console survey", "type": "popover", "questions": openQuestion()}).wantStatus(t, 201)
+	page := string(e.adminCall("GET", "/_fake/console/organizations/"+e.d.OrganizationID, nil).wantStatus(t, 200).Body)
+	for _, want := range []string{"Actions (1)", "Console action", "Surveys (1)", "Console survey", "draft",
+		fmt.Sprintf("/api/projects/%d/actions/1/", e.d.ProjectID)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the organization page lacks %q", want)
+		}
+	}
 }
