@@ -126,13 +126,13 @@ func checkSurveyQuestions(v any) ([]any, *Error) {
 			return nil, questionsErr("Question text must be a string")
 		}
 		for _, f := range []string{"description", "buttonText", "lowerBoundLabel", "upperBoundLabel"} {
-			if val, ok := q[f]; ok && truthy(val) {
+			if val, ok := q[f]; ok && pyTruthy(val) {
 				if _, isStr := val.(string); !isStr {
 					return nil, questionsErr("Question " + f + " must be a string")
 				}
 			}
 		}
-		if ch, ok := q["choices"]; ok && truthy(ch) {
+		if ch, ok := q["choices"]; ok && pyTruthy(ch) {
 			choices, isList := ch.([]any)
 			if !isList {
 				return nil, questionsErr("Question choices must be a list of strings")
@@ -147,10 +147,10 @@ func checkSurveyQuestions(v any) ([]any, *Error) {
 				}
 			}
 		}
-		if ct, ok := q["descriptionContentType"]; ok && truthy(ct) && ct != "text" && ct != "html" {
+		if ct, ok := q["descriptionContentType"]; ok && pyTruthy(ct) && ct != "text" && ct != "html" {
 			return nil, questionsErr("Question descriptionContentType must be one of ['text', 'html']")
 		}
-		if link, ok := q["link"]; ok && truthy(link) {
+		if link, ok := q["link"]; ok && pyTruthy(link) {
 			s, isStr := link.(string)
 			if !isStr {
 				return nil, questionsErr(fmt.Sprintf("Question %d: link must be a string", i+1))
@@ -205,25 +205,6 @@ func checkQuestionValidation(v any) *Error {
 	return nil
 }
 
-// truthy is Python's truth of a decoded JSON value.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case string:
-		return x != ""
-	case float64:
-		return x != 0
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
-}
-
 // checkSurveyAppearance is validate_appearance.
 func (tx *Tx) checkSurveyAppearance(orgID string, v any) (map[string]any, *Error) {
 	if v == nil {
@@ -233,7 +214,7 @@ func (tx *Tx) checkSurveyAppearance(orgID string, v any) (map[string]any, *Error
 	if !ok {
 		return nil, FieldError("appearance", "invalid_input", "Appearance must be an object")
 	}
-	if ct, ok := a["thankYouMessageDescriptionContentType"]; ok && truthy(ct) && ct != "text" && ct != "html" {
+	if ct, ok := a["thankYouMessageDescriptionContentType"]; ok && pyTruthy(ct) && ct != "text" && ct != "html" {
 		return nil, FieldError("appearance", "invalid_input", "thankYouMessageDescriptionContentType must be one of ['text', 'html']")
 	}
 	if d, ok := a["surveyPopupDelaySeconds"].(float64); ok && d < 0 {
@@ -415,7 +396,7 @@ func (tx *Tx) checkSurveyRefs(p *Project, sv *Survey, in *SurveyInput) *Error {
 			return InvalidCode("unique", MsgSurveyNameTakenOther)
 		}
 	}
-	if tf := vals["targeting_flag_filters"]; truthy(tf) {
+	if tf := vals["targeting_flag_filters"]; pyTruthy(tf) {
 		filters, ok := tf.(map[string]any)
 		if !ok {
 			return FieldError("targeting_flag_filters", "invalid_input", "Targeting flag filters must be an object")
@@ -458,7 +439,7 @@ func (tx *Tx) checkSurveyRefs(p *Project, sv *Survey, in *SurveyInput) *Error {
 	if !vals.Has("questions") && sv != nil {
 		questions = sv.Questions
 	}
-	if truthy(appearance["shuffleQuestions"]) {
+	if pyTruthy(appearance["shuffleQuestions"]) {
 		for _, q := range questions {
 			if qm, _ := q.(map[string]any); qm["branching"] != nil {
 				return Invalid(MsgSurveyShuffleBranching)
@@ -478,7 +459,7 @@ func (tx *Tx) checkSurveyRefs(p *Project, sv *Survey, in *SurveyInput) *Error {
 			}
 		}
 		for _, f := range []string{"actions", "events"} {
-			if m, ok := conditions[f].(map[string]any); ok && truthy(m["values"]) {
+			if m, ok := conditions[f].(map[string]any); ok && pyTruthy(m["values"]) {
 				bad = append(bad, f)
 			}
 		}
