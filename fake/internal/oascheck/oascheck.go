@@ -307,7 +307,19 @@ var servedNull = map[string][]string{
 	// nullable foreign key: a function made without a template answers null.
 	"HogFunction":        {"template"},
 	"HogFunctionMinimal": {"template"},
+	// ActionSerializer's creation_context is CharField(allow_null=True) in PostHog's newest
+	// source (products/actions/backend/api/action.py): null for an action made over the API.
+	"Action":        {"creation_context"},
+	"PatchedAction": {"creation_context"},
+	// SurveySerializer's linked_flag, targeting_flag and internal_targeting_flag are
+	// MinimalFeatureFlagSerializer(read_only=True) of nullable foreign keys: null without a flag.
+	"Survey":                                  surveyFlagFields,
+	"SurveySerializerCreateUpdateOnly":        surveyFlagFields,
+	"PatchedSurveySerializerCreateUpdateOnly": surveyFlagFields,
 }
+
+// surveyFlagFields are a survey's flag fields, each null when the survey has no such flag.
+var surveyFlagFields = []string{"linked_flag", "targeting_flag", "internal_targeting_flag"}
 
 // servedShapes replaces properties whose schema drf-spectacular got wrong, by component
 // schema and property name, with what PostHog's serializer answers.
@@ -322,6 +334,12 @@ var servedShapes = map[string]map[string]*openapi3.Schema{
 		"features":        openapi3.NewArraySchema(),
 		"evaluation_tags": openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema()),
 	},
+	// SurveySerializer's conditions is a JSONField (an object, or null), typed as a string.
+	"Survey": {"conditions": openapi3.NewObjectSchema().WithNullable()},
+	// PropertyDefinitionSerializer's is_seen_on_filtered_events is a computed boolean (null
+	// unless the list filters by event_names), typed as a string.
+	"PropertyDefinition":        {"is_seen_on_filtered_events": openapi3.NewBoolSchema().WithNullable()},
+	"PatchedPropertyDefinition": {"is_seen_on_filtered_events": openapi3.NewBoolSchema().WithNullable()},
 }
 
 // nullAsServed marks the servedNull properties nullable and puts the servedShapes in
