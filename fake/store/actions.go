@@ -134,12 +134,7 @@ func (tx *Tx) Action(projectID, id int) *Action { return tx.st.ext.actions.recs.
 
 // ActionByName finds the project's live action with exactly that name.
 func (tx *Tx) ActionByName(projectID int, name string) *Action {
-	for _, a := range tx.st.ext.actions.recs.all(projectID, false) {
-		if a.Name != nil && *a.Name == name {
-			return a
-		}
-	}
-	return nil
+	return tx.st.ext.actions.recs.find(projectID, false, func(a *Action) bool { return a.Name != nil && *a.Name == name })
 }
 
 func nameOf(s *string) string {

@@ -157,22 +157,14 @@ func (tx *Tx) projectOrg(projectID int) string {
 
 // textOnDashboard finds the dashboard's tile (deleted included) holding the text card id.
 func (tx *Tx) textOnDashboard(d *Dashboard, textID int) *DashboardTile {
-	for _, t := range tx.st.ext.analytics.tiles.all(d.ProjectID, true) {
-		if t.DashboardID == d.ID && t.Text != nil && t.Text.ID == textID {
-			return t
-		}
-	}
-	return nil
+	return tx.st.ext.analytics.tiles.find(d.ProjectID, true, func(t *DashboardTile) bool {
+		return t.DashboardID == d.ID && t.Text != nil && t.Text.ID == textID
+	})
 }
 
 // textInProject finds a tile of the project holding the text card id.
 func (tx *Tx) textInProject(projectID, textID int) *DashboardTile {
-	for _, t := range tx.st.ext.analytics.tiles.all(projectID, true) {
-		if t.Text != nil && t.Text.ID == textID {
-			return t
-		}
-	}
-	return nil
+	return tx.st.ext.analytics.tiles.find(projectID, true, func(t *DashboardTile) bool { return t.Text != nil && t.Text.ID == textID })
 }
 
 // applyTile writes one checked item: update_or_create by (id, dashboard), with the text card

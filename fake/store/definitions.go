@@ -125,12 +125,7 @@ func (tx *Tx) EventDefinition(projectID int, id string) *EventDefinition {
 
 // EventDefinitionByName finds the project's event definition with exactly that name.
 func (tx *Tx) EventDefinitionByName(projectID int, name string) *EventDefinition {
-	for _, e := range tx.st.ext.definitions.events.all(projectID, false) {
-		if e.Name == name {
-			return e
-		}
-	}
-	return nil
+	return tx.st.ext.definitions.events.find(projectID, false, func(e *EventDefinition) bool { return e.Name == name })
 }
 
 // PropertyDefinitions lists the project's property definitions by name.
@@ -226,10 +221,10 @@ func (tx *Tx) SeedPropertyDefinition(p *Project, in NewPropertyDefinition) (*Pro
 	if (typ == PropertyTypeGroup) != (in.GroupTypeIndex != nil) {
 		return nil, FieldError("group_type_index", "invalid_input", "group_type_index is set for group properties, and only for them")
 	}
-	for _, o := range tx.st.ext.definitions.properties.all(p.ID, false) {
-		if o.Name == name && o.Type == typ && eqIntPtr(o.GroupTypeIndex, in.GroupTypeIndex) {
-			return nil, FieldError("name", "unique", "Property definition with this name already exists")
-		}
+	if tx.st.ext.definitions.properties.find(p.ID, false, func(o *PropertyDefinition) bool {
+		return o.Name == name && o.Type == typ && eqIntPtr(o.GroupTypeIndex, in.GroupTypeIndex)
+	}) != nil {
+		return nil, FieldError("name", "unique", "Property definition with this name already exists")
 	}
 	var ptype *string
 	if in.PropertyType != "" {

@@ -66,12 +66,9 @@ func (tx *Tx) FeatureFlagExperimentIDs(f *FeatureFlag) []int { return tx.flagExp
 // flagExperimentNameContains reports whether a live experiment on the flag has a name
 // containing search (lowercased), for the flag list's search.
 func (tx *Tx) flagExperimentNameContains(f *FeatureFlag, search string) bool {
-	for _, e := range tx.st.ext.experiments.experiments.all(f.ProjectID, false) {
-		if e.FeatureFlagID == f.ID && strings.Contains(strings.ToLower(e.Name), search) {
-			return true
-		}
-	}
-	return false
+	return tx.st.ext.experiments.experiments.find(f.ProjectID, false, func(e *Experiment) bool {
+		return e.FeatureFlagID == f.ID && strings.Contains(strings.ToLower(e.Name), search)
+	}) != nil
 }
 
 // flagVariantsChanged carries a flag's new variants (and aggregation) into the parameters of
@@ -101,10 +98,5 @@ func (tx *Tx) flagVariantsChanged(f *FeatureFlag) {
 
 // ExperimentNamed reports whether a live experiment of the project has that name.
 func (tx *Tx) ExperimentNamed(projectID int, name string) bool {
-	for _, e := range tx.st.ext.experiments.experiments.all(projectID, false) {
-		if e.Name == name {
-			return true
-		}
-	}
-	return false
+	return tx.st.ext.experiments.experiments.find(projectID, false, func(e *Experiment) bool { return e.Name == name }) != nil
 }

@@ -104,12 +104,7 @@ func (tx *Tx) LiveFeatureFlag(projectID, id int) *FeatureFlag {
 
 // FeatureFlagByKey returns the project's live (not soft-deleted) flag with that key, or nil.
 func (tx *Tx) FeatureFlagByKey(projectID int, key string) *FeatureFlag {
-	for _, f := range tx.st.ext.featureFlags.flags.all(projectID, false) {
-		if f.Key == key {
-			return f
-		}
-	}
-	return nil
+	return tx.st.ext.featureFlags.flags.find(projectID, false, func(f *FeatureFlag) bool { return f.Key == key })
 }
 
 // AllFeatureFlags lists the project's flags in creation order, soft-deleted ones when

@@ -102,12 +102,7 @@ func (tx *Tx) InsightWithDeleted(projectID, id int) *Insight {
 
 // InsightByShortID returns the project's live insight with that short_id, or nil.
 func (tx *Tx) InsightByShortID(projectID int, shortID string) *Insight {
-	for _, in := range tx.st.ext.analytics.insights.all(projectID, false) {
-		if in.ShortID == shortID {
-			return in
-		}
-	}
-	return nil
+	return tx.st.ext.analytics.insights.find(projectID, false, func(in *Insight) bool { return in.ShortID == shortID })
 }
 
 // Insights lists the project's insights in creation order; withDeleted includes the
@@ -138,12 +133,7 @@ func (tx *Tx) newShortID(projectID int) string {
 
 // InsightByShortIDAny is InsightByShortID with soft-deleted insights included.
 func (tx *Tx) InsightByShortIDAny(projectID int, shortID string) *Insight {
-	for _, in := range tx.st.ext.analytics.insights.all(projectID, true) {
-		if in.ShortID == shortID {
-			return in
-		}
-	}
-	return nil
+	return tx.st.ext.analytics.insights.find(projectID, true, func(in *Insight) bool { return in.ShortID == shortID })
 }
 
 // compactJSON renders a decoded JSON value (from Fields.Validate or YAML) as compact JSON.

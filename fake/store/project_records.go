@@ -82,6 +82,18 @@ func (t *projectRecords[T, P]) all(projectID int, deleted bool) []*T {
 	return out
 }
 
+// find is the project's first record, in creation order, that match accepts (soft-deleted
+// ones only when deleted is true), or nil: a look-up by a field without building a list.
+func (t *projectRecords[T, P]) find(projectID int, deleted bool, match func(*T) bool) *T {
+	for _, id := range t.byProject[projectID] {
+		r := t.byID[id]
+		if (deleted || !P(r).base().Deleted) && match(r) {
+			return r
+		}
+	}
+	return nil
+}
+
 // remove deletes a record for good (the families PostHog hard-deletes).
 func (t *projectRecords[T, P]) remove(r *T) {
 	b := P(r).base()

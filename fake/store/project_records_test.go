@@ -38,6 +38,15 @@ func TestProjectRecordsStayInTheirProject(t *testing.T) {
 	if got := recs.all(1, true); len(got) != 2 || got[1] != c {
 		t.Fatalf("all(1, true) = %v", got)
 	}
+	if got := recs.find(1, false, func(r *testThing) bool { return r.Name == "c" }); got != nil {
+		t.Fatal("find must skip soft-deleted records unless asked")
+	}
+	if got := recs.find(1, true, func(r *testThing) bool { return r.Name == "c" }); got != c {
+		t.Fatalf("find with deleted = %v", got)
+	}
+	if got := recs.find(2, true, func(r *testThing) bool { return r.Name == "a" }); got != nil {
+		t.Fatal("find crossed projects")
+	}
 	recs.remove(a)
 	recs.dropProject(1)
 	if recs.count() != 1 || recs.get(2, b.ID) != b || recs.maxID() != 2 {
