@@ -160,9 +160,10 @@ func (sv *Survey) targetingFilters(tx *Tx) any {
 }
 
 // removeSurveyFlag deletes a survey's flag for good, as PostHog's flag.delete() does (not the
-// soft delete of the flag API).
+// soft delete of the flag API), through the flags' own remove (which keeps their per-project
+// count of soft-deleted flags).
 func (tx *Tx) removeSurveyFlag(f *FeatureFlag) {
-	tx.st.ext.featureFlags.flags.remove(f)
+	tx.st.ext.featureFlags.remove(f)
 }
 
 // DeleteSurvey deletes the survey and its targeting and internal targeting flags.
